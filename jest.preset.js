@@ -1,0 +1,28 @@
+// Shared jest settings: ESM + @swc/jest (transpile only; `npm run typecheck` checks types).
+import { resolve } from 'node:path';
+
+const here = import.meta.dirname;
+
+/**
+ * @param {string} dir the package folder (import.meta.dirname of its jest.config.js)
+ * @param {{ services?: boolean }} [options] services: start Redis, dockerd, registry, moto first
+ */
+export function preset(dir, options = {}) {
+  return {
+    displayName: dir.slice(here.length + 1),
+    rootDir: dir,
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts', '.tsx'],
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        '@swc/jest',
+        { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2023' }, module: { type: 'es6' } },
+      ],
+    },
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/.next/'],
+    ...(options.services ? { globalSetup: resolve(here, 'test/jest/global-setup.ts') } : {}),
+    testTimeout: 60_000,
+  };
+}
