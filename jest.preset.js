@@ -22,7 +22,7 @@ export function preset(dir, options = {}) {
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/.next/'],
-    ...(options.services ? { globalSetup: resolve(here, 'test/jest/global-setup.ts') } : {}),
-    testTimeout: 60_000,
+    ...(options.services ? { globalSetup: resolve(here, 'packages/devenv/jest-global-setup.mjs') } : {}),
+    testEnvironmentOptions: { globalsCleanup: 'off' },
   };
 }

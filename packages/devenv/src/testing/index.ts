@@ -1,0 +1,2 @@
+export { cleanupDocker, cleanupRedis, testLabel } from './cleanup.js';
+export { uniquePrefix } from './unique-prefix.js';
