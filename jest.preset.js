@@ -24,5 +24,6 @@ export function preset(dir, options = {}) {
     testPathIgnorePatterns: ['/node_modules/', '/.next/'],
     ...(options.services ? { globalSetup: resolve(here, 'packages/devenv/jest-global-setup.mjs') } : {}),
     testEnvironmentOptions: { globalsCleanup: 'off' },
+    testTimeout: 60_000,
   };
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, controllerConfigFromEnv } from './config.js';
+
+describe('controllerConfigFromEnv', () => {
+  it('defaults to local mode with the state under .slipway in the working directory', () => {
+    const config = controllerConfigFromEnv({}, '/srv/app');
+    expect(config).toMatchObject({
+      mode: 'local',
+      apiPort: 4000,
+      leaseTtlMs: 4000,
+      dataDir: '/srv/app/.slipway',
+    });
+    expect(config.controllerId).toMatch(/:\d+:[0-9a-f]{8}$/);
+  });
+
+  it('names every missing AWS-mode variable', () => {
+    const read = () => controllerConfigFromEnv({ SLIPWAY_MODE: 'aws', AWS_REGION: 'eu-west-1' }, '/');
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/SLIPWAY_STATE_BUCKET: .*\n\s+SLIPWAY_LEASE_TABLE: /);
+  });
+
+  it('refuses a lease ttl above 5 s and an unknown mode, naming the variable', () => {
+    expect(() => controllerConfigFromEnv({ SLIPWAY_LEASE_TTL_MS: '15000' }, '/')).toThrow(
+      /SLIPWAY_LEASE_TTL_MS: /,
+    );
+    expect(() => controllerConfigFromEnv({ SLIPWAY_MODE: 'kubernetes' }, '/')).toThrow(/SLIPWAY_MODE: /);
+  });
+
+  it('reads AWS mode settings', () => {
+    const config = controllerConfigFromEnv(
+      {
+        SLIPWAY_MODE: 'aws',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:5001',
+        SLIPWAY_STATE_BUCKET: 'acme-state',
+        SLIPWAY_LEASE_TABLE: 'acme-lease',
+        SLIPWAY_LEASE_TTL_MS: '3000',
+      },
+      '/',
+    );
+    expect(config).toMatchObject({
+      mode: 'aws',
+      stateBucket: 'acme-state',
+      leaseTable: 'acme-lease',
+      leaseTtlMs: 3000,
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const common = {
+  apiHost: z.string().default('127.0.0.1'),
+  apiPort: port.default(4000),
+  /** Unique per process incarnation: a restarted controller must never reuse its old lease owner id. */
+  controllerId: z
+    .string()
+    .min(1)
+    .default(() => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
+  leaseName: z.string().min(1).default('controller'),
+  leaseTtlMs: z.coerce.number().int().min(100).max(5000).default(4000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+const localConfig = z.object({
+  mode: z.literal('local'),
+  ...common,
+  dataDir: z.string().min(1),
+});
+
+const awsConfig = z.object({
+  mode: z.literal('aws'),
+  ...common,
+  region: z.string().min(1, 'set AWS_REGION, e.g. us-east-1'),
+  /** AWS_ENDPOINT_URL: moto_server in tests and local AWS mode; unset against real AWS. */
+  endpoint: z.url().optional(),
+  stateBucket: z.string().min(3, 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state'),
+  statePrefix: z.string().default(''),
+  leaseTable: z.string().min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
+});
+
+export const controllerConfigSchema = z.discriminatedUnion('mode', [localConfig, awsConfig]);
+export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
+
+/** Variable name of each config field, so a validation error names what to set. */
+const variables: Record<string, string> = {
+  mode: 'SLIPWAY_MODE',
+  apiHost: 'SLIPWAY_API_HOST',
+  apiPort: 'SLIPWAY_API_PORT',
+  controllerId: 'SLIPWAY_CONTROLLER_ID',
+  leaseName: 'SLIPWAY_LEASE_NAME',
+  leaseTtlMs: 'SLIPWAY_LEASE_TTL_MS',
+  logLevel: 'LOG_LEVEL',
+  dataDir: 'SLIPWAY_DATA_DIR',
+  region: 'AWS_REGION',
+  endpoint: 'AWS_ENDPOINT_URL',
+  stateBucket: 'SLIPWAY_STATE_BUCKET',
+  statePrefix: 'SLIPWAY_STATE_PREFIX',
+  leaseTable: 'SLIPWAY_LEASE_TABLE',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the controller's configuration once, at start-up. */
+export function controllerConfigFromEnv(env: NodeJS.ProcessEnv, cwd: string): ControllerConfig {
+  const raw: Record<string, unknown> = { mode: env.SLIPWAY_MODE ?? 'local' };
+  for (const [field, variable] of Object.entries(variables)) {
+    if (field !== 'mode' && env[variable] !== undefined && env[variable] !== '') raw[field] = env[variable];
+  }
+  if (raw.mode === 'local') raw.dataDir ??= join(cwd, '.slipway');
+  const parsed = controllerConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = String(issue.path[0] ?? 'mode');
+    return `${variables[field] ?? field}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid controller configuration:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import type { LeaderView } from '../routes/leader.js';
+
+const controllerRoot = join(import.meta.dirname, '..', '..');
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** One controller replica run as a real OS process, for tests and benchmarks that kill it. */
+export interface ControllerProcess {
+  id: string;
+  /** The port its API listens on (it picks a free one). */
+  port: number;
+  child: ChildProcess;
+  /** Every line it has printed (pino JSON, and anything else). */
+  lines: string[];
+  /** Its view of leadership, or undefined when it does not answer within `timeoutMs`. */
+  view(timeoutMs?: number): Promise<LeaderView | undefined>;
+  /** Sends a signal (SIGKILL, SIGTERM, SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `node --import tsx <entry>` — node itself, not the tsx CLI, so SIGKILL and SIGSTOP reach
+ * the process that holds the lease — and waits until its API listens.
+ */
+export async function startControllerProcess(options: {
+  id: string;
+  env: Record<string, string>;
+  /** Default: the controller's own main.ts. */
+  entry?: string;
+  timeoutMs?: number;
+}): Promise<ControllerProcess> {
+  const entry = options.entry ?? join(controllerRoot, 'src', 'main.ts');
+  const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      SLIPWAY_API_PORT: '0',
+      SLIPWAY_CONTROLLER_ID: options.id,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `controller ${options.id} did not listen within ${options.timeoutMs ?? 20_000} ms:\n${lines.join('\n')}`,
+          ),
+        ),
+      options.timeoutMs ?? 20_000,
+    );
+    void exited.then((code) =>
+      reject(new Error(`controller ${options.id} exited (${code}) before listening:\n${lines.join('\n')}`)),
+    );
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => {
+        lines.push(line);
+        const url = /"url":"http:\/\/[^:]+:(\d+)"/.exec(line)?.[1];
+        if (url && line.includes('controller API listening')) {
+          clearTimeout(timer);
+          resolve(Number(url));
+        }
+      });
+    }
+  });
+  return {
+    id: options.id,
+    port,
+    child,
+    lines,
+    exited,
+    signal: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    view: async (timeoutMs = 2000) => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/v1/leader`, {
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return response.ok ? ((await response.json()) as LeaderView) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { describe, expect, it } from '@jest/globals';
+import { addOnSchema } from './add-on.js';
+import { allocationSchema } from './allocation.js';
+import { BUILD_STATUSES, buildSchema, canMoveBuild, isFinishedBuild } from './build.js';
+import { hostSchema } from './host.js';
+import {
+  DNS_LABEL_PATTERN,
+  HOSTNAME_PATTERN,
+  IMAGE_REFERENCE_PATTERN,
+  RELATIVE_PATH_PATTERN,
+} from './names.js';
+import { defaultPolicy, policySchema } from './policy.js';
+import { releaseSchema } from './release.js';
+import { rolloutSchema } from './rollout.js';
+import { serviceSchema } from './service.js';
+import { tenantSchema } from './tenant.js';
+
+const at = '2025-11-26T07:00:00.000Z';
+const sha = 'a'.repeat(40);
+const digest = `sha256:${'b'.repeat(64)}`;
+const resources = { cpuMillicores: 250, memoryMiB: 256 };
+const health = { path: '/', intervalMs: 10_000, timeoutMs: 5000 };
+const owned = { tenant: 'acme', service: 'web', environment: 'production' };
+
+describe('domain schemas accept well-formed records', () => {
+  it.each([
+    [
+      'tenant',
+      tenantSchema,
+      {
+        id: 'acme',
+        name: 'Acme Inc.',
+        members: [{ user: 'github:1', role: 'owner' }],
+        githubInstallations: [{ installationId: 42, account: 'acme' }],
+        createdAt: at,
+      },
+    ],
+    [
+      'host',
+      hostSchema,
+      {
+        id: 'h-1',
+        tenant: 'acme',
+        capacity: { cpuMillicores: 4000, memoryMiB: 8192 },
+        labels: { zone: 'eu-west-1a', pool: 'default' },
+        status: 'ready',
+        lastHeartbeat: null,
+      },
+    ],
+    [
+      'service',
+      serviceSchema,
+      {
+        tenant: 'acme',
+        environment: 'production',
+        name: 'web',
+        source: {
+          kind: 'build',
+          repo: 'acme/shop',
+          path: 'apps/web',
+          dockerfile: 'Dockerfile',
+          args: {},
+          builder: 'native',
+        },
+        port: 8080,
+        replicas: 2,
+        resources,
+        health,
+        env: { LOG_LEVEL: 'info' },
+        secrets: ['DATABASE_URL'],
+        domains: ['shop.example.com'],
+        visibility: 'public',
+      },
+    ],
+    [
+      'build',
+      buildSchema,
+      {
+        id: 'b-1',
+        ...owned,
+        commit: sha,
+        builder: 'native',
+        status: 'queued',
+        createdAt: at,
+        startedAt: null,
+        finishedAt: null,
+        error: null,
+      },
+    ],
+    [
+      'release',
+      releaseSchema,
+      {
+        id: 'r-1',
+        ...owned,
+        image: '127.0.0.1:5000/acme/web:abc',
+        digest,
+        config: { port: 8080, resources, health, env: {}, secrets: [] },
+        commit: sha,
+        buildId: 'b-1',
+        createdAt: at,
+      },
+    ],
+    [
+      'rollout',
+      rolloutSchema,
+      {
+        id: 'ro-1',
+        ...owned,
+        fromRelease: null,
+        toRelease: 'r-1',
+        steps: [{ action: 'start-new', replicas: 2, status: 'pending' }],
+        status: 'pending',
+        createdAt: at,
+        finishedAt: null,
+      },
+    ],
+    [
+      'allocation',
+      allocationSchema,
+      {
+        id: 'a-1',
+        ...owned,
+        release: 'r-1',
+        host: 'h-1',
+        slot: 0,
+        observed: { state: 'running', containerId: 'c0ffee', message: null, at },
+      },
+    ],
+    [
+      'add-on',
+      addOnSchema,
+      {
+        id: 'ad-1',
+        tenant: 'acme',
+        name: 'vector',
+        image: 'timberio/vector:0.40',
+        env: {},
+        resources,
+        enabled: true,
+      },
+    ],
+    ['policy', policySchema, defaultPolicy('acme')],
+  ] as const)('%s', (_, schema, record) => {
+    expect(schema.safeParse(record)).toEqual({ success: true, data: record });
+  });
+});
+
+describe('domain schemas reject what would break isolation or the platform', () => {
+  it('tenant ids are DNS labels', () => {
+    for (const id of ['Acme', 'acme_inc', '-acme', 'acme-', '1acme', 'a'.repeat(64), '']) {
+      expect([id, DNS_LABEL_PATTERN.test(id)]).toEqual([id, false]);
+    }
+    expect(DNS_LABEL_PATTERN.test('a'.repeat(63))).toBe(true);
+  });
+
+  it('a health timeout must be shorter than its interval', () => {
+    const result = serviceSchema.shape.health.safeParse({ path: '/', intervalMs: 1000, timeoutMs: 1000 });
+    expect(result.error?.issues.map((i) => [i.path, i.message])).toEqual([
+      [['timeoutMs'], 'timeoutMs must be shorter than intervalMs'],
+    ]);
+  });
+
+  it('a release is frozen once parsed', () => {
+    const release = releaseSchema.parse({
+      id: 'r-1',
+      ...owned,
+      image: 'nginx:1.27',
+      digest,
+      config: { port: 80, resources, health, env: {}, secrets: [] },
+      commit: null,
+      buildId: null,
+      createdAt: at,
+    });
+    expect(Object.isFrozen(release)).toBe(true);
+  });
+
+  it.each([
+    [
+      HOSTNAME_PATTERN,
+      ['example.com', 'a-b.example.co.uk'],
+      ['localhost', 'Example.com', 'a_b.com', '-a.com', 'a..com'],
+    ],
+    [
+      IMAGE_REFERENCE_PATTERN,
+      ['nginx', 'nginx:1.27', 'ghcr.io/a/b:v1', '127.0.0.1:5000/x/y:local', `x@${digest}`],
+      ['Nginx', 'nginx:', 'a b', ':tag'],
+    ],
+    [
+      RELATIVE_PATH_PATTERN,
+      ['.', 'Dockerfile', 'apps/web', 'a..b'],
+      ['/etc', '../x', 'a/../b', 'a/..', 'a\\b'],
+    ],
+  ])('%s', (pattern, good, bad) => {
+    expect(good.filter((s) => !pattern.test(s))).toEqual([]);
+    expect(bad.filter((s) => pattern.test(s))).toEqual([]);
+  });
+});
+
+describe('build status', () => {
+  it('moves queued → running → succeeded|failed|cancelled and never out of a finished state', () => {
+    expect(canMoveBuild('queued', 'running')).toBe(true);
+    expect(canMoveBuild('running', 'succeeded')).toBe(true);
+    expect(canMoveBuild('running', 'queued')).toBe(false);
+    expect(canMoveBuild('queued', 'succeeded')).toBe(false);
+    for (const from of ['succeeded', 'failed', 'cancelled'] as const) {
+      expect(isFinishedBuild(from)).toBe(true);
+      expect(BUILD_STATUSES.filter((to) => canMoveBuild(from, to))).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import {
+  commitShaSchema,
+  environmentNameSchema,
+  imageDigestSchema,
+  imageReferenceSchema,
+  recordIdSchema,
+  serviceNameSchema,
+  tenantIdSchema,
+  timestampSchema,
+} from './names.js';
+import { envMapSchema, healthCheckSchema, resourcesSchema, secretRefsSchema } from './workload.js';
+
+/** What a release runs with, frozen when the release is made. Replicas are scaling, not a release. */
+export const releaseConfigSchema = z.object({
+  port: z.int().min(1).max(65535),
+  resources: resourcesSchema,
+  health: healthCheckSchema,
+  env: envMapSchema,
+  secrets: secretRefsSchema,
+});
+export type ReleaseConfig = z.infer<typeof releaseConfigSchema>;
+
+/**
+ * Immutable: deploying makes a release current, rollback makes an older one current again;
+ * a release itself never changes (parsed values are frozen).
+ */
+export const releaseSchema = z
+  .object({
+    id: recordIdSchema,
+    tenant: tenantIdSchema,
+    service: serviceNameSchema,
+    environment: environmentNameSchema,
+    /** The image as pushed, e.g. `127.0.0.1:5000/acme/web:3f2c…`. */
+    image: imageReferenceSchema,
+    /** The content digest the agents pull, so a moved tag cannot change a release. */
+    digest: imageDigestSchema,
+    config: releaseConfigSchema,
+    /** Null for services that run an existing image. */
+    commit: commitShaSchema.nullable(),
+    buildId: recordIdSchema.nullable(),
+    createdAt: timestampSchema,
+  })
+  .readonly();
+export type Release = z.infer<typeof releaseSchema>;

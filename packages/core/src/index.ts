@@ -1,0 +1,33 @@
+// @slipway/core: domain types, schemas and pure planners. No I/O (see README.md).
+
+export * from './domain/add-on.js';
+export * from './domain/allocation.js';
+export * from './domain/build.js';
+export * from './domain/host.js';
+export * from './domain/names.js';
+export * from './domain/policy.js';
+export * from './domain/release.js';
+export * from './domain/rollout.js';
+export * from './domain/service.js';
+export * from './domain/tenant.js';
+export * from './domain/workload.js';
+export { slipwayJsonSchema, slipwayJsonSchemaText } from './schema/slipway-json-schema.js';
+export { formatSlipwayYaml } from './slipway-yaml/format-slipway-yaml.js';
+export {
+  MAX_SLIPWAY_YAML_LENGTH,
+  parseSlipwayYaml,
+  type SlipwayYamlFailure,
+  type SlipwayYamlResult,
+} from './slipway-yaml/parse-slipway-yaml.js';
+export type { ServiceConfig } from './slipway-yaml/service-schema.js';
+export {
+  DEFAULT_BRANCH,
+  DEFAULT_ENVIRONMENT,
+  type SlipwayConfig,
+  type SlipwayYamlInput,
+  slipwayYamlSchema,
+} from './slipway-yaml/slipway-schema.js';
+export type { SlipwayYamlError, SlipwayYamlErrorCode } from './slipway-yaml/slipway-yaml-error.js';
+export * from './units/cpu.js';
+export * from './units/duration.js';
+export * from './units/memory.js';

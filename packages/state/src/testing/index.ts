@@ -1,0 +1,1 @@
+export { describeStateStoreContract, type StoreFixture } from './state-store-contract.js';
