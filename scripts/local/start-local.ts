@@ -1,19 +1,24 @@
 // The local-mode platform on one machine: the real components first, then Slipway's processes.
+import { ConfigError, controllerConfigFromEnv, createBackends, createController } from '@slipway/controller';
 import {
   ensureServices,
   MissingDependencyError,
   ServiceNotReadyError,
   servicesConfigFromEnv,
 } from '@slipway/devenv';
+import pino from 'pino';
 
-const config = servicesConfigFromEnv(process.env, process.cwd());
+const services = servicesConfigFromEnv(process.env, process.cwd());
 try {
-  const states = await ensureServices({ config, only: ['redis', 'docker', 'registry', 'base-image'] });
+  const states = await ensureServices({
+    config: services,
+    only: ['redis', 'docker', 'registry', 'base-image'],
+  });
   console.log('slipway: real components');
-  console.log(`  redis      ${states.redis}  ${config.redisUrl}`);
-  console.log(`  docker     ${states.docker}  ${config.dockerSocket}`);
-  console.log(`  registry   ${states.registry}  http://${config.registryAddress}`);
-  console.log(`  base image ${states['base-image']}  ${config.baseImage}`);
+  console.log(`  redis       ${states.redis}  ${services.redisUrl}`);
+  console.log(`  docker      ${states.docker}  ${services.dockerSocket}`);
+  console.log(`  registry    ${states.registry}  http://${services.registryAddress}`);
+  console.log(`  base image  ${states['base-image']}  ${services.baseImage}`);
 } catch (error) {
   if (error instanceof MissingDependencyError || error instanceof ServiceNotReadyError) {
     console.error(`slipway: ${error.message}`);
@@ -21,4 +26,30 @@ try {
   }
   throw error;
 }
-console.log('slipway: the controller, GitHub App, builder, agent and edge are not built yet (issues 3–7).');
+
+let config: ReturnType<typeof controllerConfigFromEnv>;
+try {
+  config = controllerConfigFromEnv({ SLIPWAY_MODE: 'local', ...process.env }, process.cwd());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`slipway: ${error.message}`);
+  process.exit(2);
+}
+const logger = pino({ level: config.logLevel, base: { app: 'controller' } });
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+const controller = createController({ config, backends: createBackends(config), logger });
+const url = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
+controller.start();
+
+console.log('slipway: running (Ctrl-C stops)');
+console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/leader)`);
+console.log(`  state           ${config.mode === 'local' ? config.dataDir : ''}`);
+console.log('  not built yet:  GitHub App, builder, agent, edge, dashboard (issues 4–7)');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    console.log('slipway: stopping');
+    await controller.stop();
+    process.exit(0);
+  });
+}

@@ -36,8 +36,11 @@ describe('a local-mode controller', () => {
     const view = (await (await get('/v1/leader')).json()) as LeaderView;
     expect(view.self).toEqual({ id: config.controllerId, leading: true });
     expect(view.leader).toMatchObject({ id: config.controllerId, epoch: 1 });
-    await sleep(50);
-    const record = (await backends.store.get(leaderRecordKey))?.value as LeaderRecord;
+    let record: LeaderRecord | undefined;
+    for (let i = 0; i < 500 && !record; i++) {
+      record = (await backends.store.get(leaderRecordKey))?.value as LeaderRecord | undefined;
+      if (!record) await sleep(10);
+    }
     expect(record).toMatchObject({ owner: config.controllerId, epoch: 1 });
     await expect(
       backends.store.put(leaderRecordKey, { stale: true }, { fence: { family: config.leaseName, epoch: 0 } }),

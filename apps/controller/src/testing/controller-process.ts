@@ -1,12 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { LeaderView } from '../routes/leader.js';
 
 const controllerRoot = join(import.meta.dirname, '..', '..');
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
 
 /** One controller replica run as a real OS process, for tests and benchmarks that kill it. */
 export interface ControllerProcess {
@@ -35,42 +48,41 @@ export async function startControllerProcess(options: {
   timeoutMs?: number;
 }): Promise<ControllerProcess> {
   const entry = options.entry ?? join(controllerRoot, 'src', 'main.ts');
+  const port = await freePort();
   const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
     env: {
       PATH: process.env.PATH ?? '',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      SLIPWAY_API_PORT: '0',
+      SLIPWAY_API_PORT: String(port),
       SLIPWAY_CONTROLLER_ID: options.id,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => lines.push(line));
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `controller ${options.id} did not listen within ${options.timeoutMs ?? 20_000} ms:\n${lines.join('\n')}`,
-          ),
-        ),
-      options.timeoutMs ?? 20_000,
-    );
-    void exited.then((code) =>
-      reject(new Error(`controller ${options.id} exited (${code}) before listening:\n${lines.join('\n')}`)),
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream! }).on('line', (line) => {
-        lines.push(line);
-        const url = /"url":"http:\/\/[^:]+:(\d+)"/.exec(line)?.[1];
-        if (url && line.includes('controller API listening')) {
-          clearTimeout(timer);
-          resolve(Number(url));
-        }
-      });
+  // Readiness by probing /healthz, so it does not depend on the log level.
+  const deadline = performance.now() + (options.timeoutMs ?? 20_000);
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `controller ${options.id} exited (${child.exitCode}) before listening:\n${lines.join('\n')}`,
+      );
     }
-  });
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(500) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`controller ${options.id} did not listen on port ${port}:\n${lines.join('\n')}`);
+    }
+    await sleep(50);
+  }
   return {
     id: options.id,
     port,
