@@ -1,3 +1,4 @@
 import { preset } from '../../jest.preset.js';
 
-export default preset(import.meta.dirname, { services: true });
+// The fakes need only git and tar, none of the shared services (Redis, Docker, registry, moto).
+export default preset(import.meta.dirname);

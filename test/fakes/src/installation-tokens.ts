@@ -1,0 +1,72 @@
+import { randomInt } from 'node:crypto';
+import type { AppPermissions } from './permissions.js';
+
+/** GitHub's installation tokens live one hour. */
+export const INSTALLATION_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `ghs_` and 36 alphanumerics, GitHub's installation-token format (secret scanners and redaction match it). */
+function newToken(): string {
+  return `ghs_${Array.from({ length: 36 }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('')}`;
+}
+
+export interface IssuedToken {
+  token: string;
+  installationId: number;
+  /** Repo ids the token may reach; undefined means every repo of the installation. */
+  repositoryIds: number[] | undefined;
+  permissions: AppPermissions;
+  expiresAtMs: number;
+  revoked: boolean;
+}
+
+/** Why a presented token was refused; the fake reports it in `x-fake-github-reason`. */
+export type TokenRefusal = 'unknown' | 'expired' | 'revoked';
+
+/** Installation tokens the fake issued, and the checks GitHub applies when one is presented. */
+export class InstallationTokens {
+  private readonly tokens = new Map<string, IssuedToken>();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly ttlMs: number = INSTALLATION_TOKEN_TTL_MS,
+  ) {}
+
+  issue(options: {
+    installationId: number;
+    repositoryIds?: number[];
+    permissions: AppPermissions;
+  }): IssuedToken {
+    const token = newToken();
+    const issued: IssuedToken = {
+      token,
+      installationId: options.installationId,
+      repositoryIds: options.repositoryIds,
+      permissions: options.permissions,
+      expiresAtMs: this.clock() + this.ttlMs,
+      revoked: false,
+    };
+    this.tokens.set(token, issued);
+    return issued;
+  }
+
+  /** The token's record when it may be used now, else why not. */
+  check(token: string): IssuedToken | TokenRefusal {
+    const issued = this.tokens.get(token);
+    if (!issued) return 'unknown';
+    if (issued.revoked) return 'revoked';
+    if (this.clock() >= issued.expiresAtMs) return 'expired';
+    return issued;
+  }
+
+  revoke(token: string): void {
+    const issued = this.tokens.get(token);
+    if (issued) issued.revoked = true;
+  }
+
+  /** Every token issued so far, oldest first (tests assert how many were minted). */
+  all(): IssuedToken[] {
+    return [...this.tokens.values()];
+  }
+}
