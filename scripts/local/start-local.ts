@@ -6,7 +6,7 @@ import {
   ServiceNotReadyError,
   servicesConfigFromEnv,
 } from '@slipway/devenv';
-import pino from 'pino';
+import { createRedactingLogger } from '@slipway/secrets';
 
 const services = servicesConfigFromEnv(process.env, process.cwd());
 try {
@@ -35,9 +35,9 @@ try {
   console.error(`slipway: ${error.message}`);
   process.exit(2);
 }
-const logger = pino({ level: config.logLevel, base: { app: 'controller' } });
+const logger = createRedactingLogger({ level: config.logLevel, base: { app: 'controller' } });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-const controller = createController({ config, backends: createBackends(config), logger });
+const controller = await createController({ config, backends: createBackends(config), logger });
 const url = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 controller.start();
 

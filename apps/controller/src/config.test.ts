@@ -16,7 +16,9 @@ describe('controllerConfigFromEnv', () => {
   it('names every missing AWS-mode variable', () => {
     const read = () => controllerConfigFromEnv({ SLIPWAY_MODE: 'aws', AWS_REGION: 'eu-west-1' }, '/');
     expect(read).toThrow(ConfigError);
-    expect(read).toThrow(/SLIPWAY_STATE_BUCKET: .*\n\s+SLIPWAY_LEASE_TABLE: /);
+    expect(read).toThrow(/SLIPWAY_STATE_BUCKET: set SLIPWAY_STATE_BUCKET to the S3 bucket/);
+    expect(read).toThrow(/SLIPWAY_LEASE_TABLE: set SLIPWAY_LEASE_TABLE/);
+    expect(read).toThrow(/SLIPWAY_SECRETS_KEY: set SLIPWAY_SECRETS_KEY to 32 random bytes/);
   });
 
   it('refuses a lease ttl above 5 s and an unknown mode, naming the variable', () => {
@@ -35,6 +37,7 @@ describe('controllerConfigFromEnv', () => {
         SLIPWAY_STATE_BUCKET: 'acme-state',
         SLIPWAY_LEASE_TABLE: 'acme-lease',
         SLIPWAY_LEASE_TTL_MS: '3000',
+        SLIPWAY_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       },
       '/',
     );

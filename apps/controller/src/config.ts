@@ -16,6 +16,13 @@ const common = {
   leaseName: z.string().min(1).default('controller'),
   leaseTtlMs: z.coerce.number().int().min(100).max(5000).default(4000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Shared rate-limit counters (and, later, pub/sub between replicas); without it each replica counts alone. */
+  redisUrl: z.string().startsWith('redis://', 'expected a redis:// URL').optional(),
+  /** Prefix of every Redis key this deployment writes (tests give each run its own). */
+  redisPrefix: z.string().min(1).default('slipway:'),
+  rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** 32 bytes, base64 or hex (`openssl rand -base64 32`): encrypts secret env vars at rest. */
+  secretsKey: z.string().optional(),
 };
 
 const localConfig = z.object({
@@ -27,12 +34,17 @@ const localConfig = z.object({
 const awsConfig = z.object({
   mode: z.literal('aws'),
   ...common,
-  region: z.string().min(1, 'set AWS_REGION, e.g. us-east-1'),
+  region: z.string({ error: 'set AWS_REGION, e.g. us-east-1' }).min(1, 'set AWS_REGION, e.g. us-east-1'),
   /** AWS_ENDPOINT_URL: moto_server in tests and local AWS mode; unset against real AWS. */
   endpoint: z.url().optional(),
-  stateBucket: z.string().min(3, 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state'),
+  stateBucket: z
+    .string({ error: 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state' })
+    .min(3, 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state'),
   statePrefix: z.string().default(''),
-  leaseTable: z.string().min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
+  leaseTable: z
+    .string({ error: 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease' })
+    .min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
+  secretsKey: z.string({ error: 'set SLIPWAY_SECRETS_KEY to 32 random bytes (openssl rand -base64 32)' }),
 });
 
 export const controllerConfigSchema = z.discriminatedUnion('mode', [localConfig, awsConfig]);
@@ -47,6 +59,10 @@ const variables: Record<string, string> = {
   leaseName: 'SLIPWAY_LEASE_NAME',
   leaseTtlMs: 'SLIPWAY_LEASE_TTL_MS',
   logLevel: 'LOG_LEVEL',
+  redisUrl: 'REDIS_URL',
+  redisPrefix: 'SLIPWAY_REDIS_PREFIX',
+  rateLimitPerMinute: 'SLIPWAY_RATE_LIMIT_PER_MINUTE',
+  secretsKey: 'SLIPWAY_SECRETS_KEY',
   dataDir: 'SLIPWAY_DATA_DIR',
   region: 'AWS_REGION',
   endpoint: 'AWS_ENDPOINT_URL',

@@ -8,7 +8,7 @@ import { createBackends } from './backends.js';
 import { controllerConfigFromEnv } from './config.js';
 import { type Controller, createController } from './controller.js';
 import { type LeaderRecord, leaderRecordKey } from './leadership/leader-record.js';
-import type { LeaderView } from './routes/leader.js';
+import type { LeaderView } from './routes/system.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'slipway-controller-'));
 const controllers: Controller[] = [];
@@ -20,7 +20,7 @@ afterAll(async () => {
 async function localController(loops: Parameters<typeof createController>[0]['loops'] = []) {
   const config = controllerConfigFromEnv({ SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LEASE_TTL_MS: '500' }, dataDir);
   const backends = createBackends(config);
-  const controller = createController({ config, backends, logger: pino({ level: 'silent' }), loops });
+  const controller = await createController({ config, backends, logger: pino({ level: 'silent' }), loops });
   controllers.push(controller);
   controller.start();
   for (let i = 0; i < 100 && !controller.elector.isLeader(); i++) await sleep(10);

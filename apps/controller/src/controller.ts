@@ -1,17 +1,26 @@
+import { StateAuditLog } from '@slipway/audit';
+import { TokenService, UserDirectory } from '@slipway/identity';
 import { LeaderElector } from '@slipway/lease';
+import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
+import { createRepositories } from '@slipway/state';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ApiServices } from './api/services.js';
 import type { Backends } from './backends.js';
 import type { ControllerConfig } from './config.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
 import { createControllerMetrics } from './metrics.js';
+import { PolicyStore } from './policy/policy-store.js';
+import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
 
 export interface Controller {
   app: FastifyInstance;
   elector: LeaderElector;
+  services: ApiServices;
   /** Starts competing for leadership (the API answers as soon as `app.listen` is called). */
   start(): void;
   /** Releases the lease (so another replica takes over at once), stops the loops, closes the API. Idempotent. */
@@ -24,10 +33,12 @@ export interface ControllerOptions {
   logger: Logger;
   /** Leader-only loops; the leader record always runs first. */
   loops?: readonly LeaderLoop[];
+  /** The clock for API timestamps and token expiry (tests move it). */
+  now?: () => number;
 }
 
 /** Wires one controller replica: API on every replica, leader loops only while it holds the lease. */
-export function createController(options: ControllerOptions): Controller {
+export async function createController(options: ControllerOptions): Promise<Controller> {
   const { config, backends, logger } = options;
   const metrics = createControllerMetrics(config.controllerId);
   const elector = new LeaderElector({
@@ -55,26 +66,55 @@ export function createController(options: ControllerOptions): Controller {
     metrics,
   });
   loops.attach(elector);
-  const app = createServer({
-    controllerId: config.controllerId,
-    elector,
-    lease: backends.lease,
-    leaseName: config.leaseName,
-    store: backends.store,
-    metrics,
+
+  const { store } = backends;
+  const users = new UserDirectory({ store });
+  const services: ApiServices = {
+    store,
+    repos: createRepositories(store),
+    users,
+    tokens: new TokenService({ store, users }),
+    audit: new StateAuditLog({ store }),
+    policies: new PolicyStore({ store }),
+    secrets: new SecretsRepository({
+      store,
+      cipher: new LocalKeyCipher({ keys: { local: loadSecretsKey(config) }, activeKeyId: 'local' }),
+    }),
     logger,
+    now: options.now ?? Date.now,
+    replica: {
+      id: config.controllerId,
+      elector,
+      lease: backends.lease,
+      leaseName: config.leaseName,
+      metrics,
+    },
+  };
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis: connection problem'));
+  const app = await createServer({
+    services,
+    rateLimit: {
+      perMinute: config.rateLimitPerMinute,
+      keyPrefix: `${config.redisPrefix}ratelimit:`,
+      ...(redis ? { redis } : {}),
+    },
   });
 
   let stopping: Promise<void> | undefined;
   return {
     app,
     elector,
+    services,
     start: () => elector.start(),
     stop: () => {
       stopping ??= (async () => {
         await elector.stop();
         await loops.settled();
         await app.close();
+        redis?.disconnect();
         await backends.close();
       })();
       return stopping;

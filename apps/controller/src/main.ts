@@ -1,5 +1,5 @@
 // One controller replica as a process: `tsx apps/controller/src/main.ts` (or `npm start` in local mode).
-import pino from 'pino';
+import { createRedactingLogger } from '@slipway/secrets';
 import { createBackends } from './backends.js';
 import { ConfigError, controllerConfigFromEnv } from './config.js';
 import { createController } from './controller.js';
@@ -13,13 +13,13 @@ try {
   process.exit(2);
 }
 
-const logger = pino({
+const logger = createRedactingLogger({
   level: config.logLevel,
   base: { app: 'controller', controller: config.controllerId },
 });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-const controller = createController({ config, backends: createBackends(config), logger });
+const controller = await createController({ config, backends: createBackends(config), logger });
 await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 const address = controller.app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.apiPort;

@@ -5,22 +5,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { uniquePrefix } from '@slipway/devenv/testing';
 import { S3StateStore } from '@slipway/state';
-import { ControllerCluster, type ControllerProcess, createAwsState } from '../src/testing/index.js';
+import {
+  awsControllerEnv,
+  ControllerCluster,
+  type ControllerProcess,
+  createAwsState,
+} from '../src/testing/index.js';
 
 const ttlMs = 2000;
 const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:5001';
 const prefix = uniquePrefix('ctl');
 const names = { endpoint, region: 'us-east-1', bucket: `${prefix}-state`, table: `${prefix}-lease` };
-const env = {
-  SLIPWAY_MODE: 'aws',
-  AWS_REGION: names.region,
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  SLIPWAY_STATE_BUCKET: names.bucket,
-  SLIPWAY_LEASE_TABLE: names.table,
-  SLIPWAY_LEASE_TTL_MS: String(ttlMs),
-};
+const env = awsControllerEnv(names, { SLIPWAY_LEASE_TTL_MS: String(ttlMs) });
 
 let dropAwsState: () => Promise<void>;
 let cluster: ControllerCluster | undefined;

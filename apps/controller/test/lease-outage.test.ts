@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { uniquePrefix } from '@slipway/devenv/testing';
-import { ControllerCluster, createAwsState } from '../src/testing/index.js';
+import { awsControllerEnv, ControllerCluster, createAwsState } from '../src/testing/index.js';
 
 const ttlMs = 2000;
 const prefix = uniquePrefix('outage');
@@ -41,16 +41,7 @@ beforeAll(async () => {
   await createAwsState(names); // dropped with the moto_server itself
   cluster = new ControllerCluster({
     name: prefix,
-    env: {
-      SLIPWAY_MODE: 'aws',
-      AWS_REGION: names.region,
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      SLIPWAY_STATE_BUCKET: names.bucket,
-      SLIPWAY_LEASE_TABLE: names.table,
-      SLIPWAY_LEASE_TTL_MS: String(ttlMs),
-    },
+    env: awsControllerEnv(names, { SLIPWAY_LEASE_TTL_MS: String(ttlMs) }),
   });
   await cluster.add(2);
 }, 60_000);

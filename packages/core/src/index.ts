@@ -11,6 +11,24 @@ export * from './domain/rollout.js';
 export * from './domain/service.js';
 export * from './domain/tenant.js';
 export * from './domain/workload.js';
+export { ALL_CAPABILITIES, normaliseCapability } from './policy/capability.js';
+export type { ContainerSpec, PolicyEvaluationOptions } from './policy/container-denials.js';
+export { type BuildStart, evaluateBuildStart } from './policy/evaluate-build-start.js';
+export { evaluateContainerSpec } from './policy/evaluate-container-spec.js';
+export { evaluateHostJoin, type HostJoin } from './policy/evaluate-host-join.js';
+export { evaluatePreview, type PreviewOpen } from './policy/evaluate-preview.js';
+export {
+  evaluateServiceChange,
+  type ServiceChange,
+  type ServiceChangeSpec,
+  type TenantUsage,
+} from './policy/evaluate-service-change.js';
+export { hostPathCovers, type NormalisedHostPath, normaliseHostPath } from './policy/host-path.js';
+export { DEFAULT_REGISTRY, imageRegistry, normaliseRegistry } from './policy/image-registry.js';
+export { isLooserOrEqual } from './policy/is-looser-or-equal.js';
+export type { PolicyDecision, PolicyDenial } from './policy/policy-decision.js';
+export { applyPolicyPatch, type PolicyPatch, policyPatchSchema } from './policy/policy-patch.js';
+export { serviceChangeSpec, sumServiceUsage } from './policy/service-usage.js';
 export { slipwayJsonSchema, slipwayJsonSchemaText } from './schema/slipway-json-schema.js';
 export { formatSlipwayYaml } from './slipway-yaml/format-slipway-yaml.js';
 export {

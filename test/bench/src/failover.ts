@@ -1,4 +1,4 @@
-import { ControllerCluster, createAwsState } from '@slipway/controller/testing';
+import { awsControllerEnv, ControllerCluster, createAwsState } from '@slipway/controller/testing';
 import { allServices, ensureServices, servicesConfigFromEnv } from '@slipway/devenv';
 import { uniquePrefix } from '@slipway/devenv/testing';
 import { type Bench, percentile } from './bench.js';
@@ -27,17 +27,7 @@ export const failover: Bench = {
     const dropAwsState = await createAwsState(names);
     const cluster = new ControllerCluster({
       name: prefix,
-      env: {
-        SLIPWAY_MODE: 'aws',
-        AWS_REGION: names.region,
-        AWS_ENDPOINT_URL: names.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        SLIPWAY_STATE_BUCKET: names.bucket,
-        SLIPWAY_LEASE_TABLE: names.table,
-        SLIPWAY_LEASE_TTL_MS: String(ttlMs),
-        LOG_LEVEL: 'warn',
-      },
+      env: awsControllerEnv(names, { SLIPWAY_LEASE_TTL_MS: String(ttlMs), LOG_LEVEL: 'warn' }),
     });
     const failovers: number[] = [];
     try {

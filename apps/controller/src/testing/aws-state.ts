@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -45,5 +46,23 @@ export async function createAwsState(names: AwsStateNames): Promise<() => Promis
     } while (token);
     await s3.send(new DeleteBucketCommand({ Bucket: names.bucket }));
     s3.destroy();
+  };
+}
+
+/** The environment of a controller process in AWS mode against `names` (moto), with a fresh secrets key. */
+export function awsControllerEnv(
+  names: AwsStateNames,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    SLIPWAY_MODE: 'aws',
+    AWS_REGION: names.region,
+    AWS_ENDPOINT_URL: names.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    SLIPWAY_STATE_BUCKET: names.bucket,
+    SLIPWAY_LEASE_TABLE: names.table,
+    SLIPWAY_SECRETS_KEY: randomBytes(32).toString('base64'),
+    ...extra,
   };
 }

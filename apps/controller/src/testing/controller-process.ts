@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import type { LeaderView } from '../routes/leader.js';
+import type { LeaderView } from '../routes/system.js';
 
 const controllerRoot = join(import.meta.dirname, '..', '..');
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

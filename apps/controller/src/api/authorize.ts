@@ -1,0 +1,71 @@
+import { type MemberRole, tenantIdSchema } from '@slipway/core';
+import { effectiveRole, roleAtLeast } from '@slipway/identity';
+import { tenantKey } from '@slipway/state';
+import type { FastifyRequest } from 'fastify';
+import type { AuthRule } from './auth-rule.js';
+import { ApiError } from './errors.js';
+import type { ApiServices } from './services.js';
+
+const noTenant = 'tenant';
+
+function requireSignedIn(request: FastifyRequest) {
+  const { principal, rejectedToken } = request.caller;
+  if (principal) return principal;
+  throw ApiError.unauthenticated(
+    rejectedToken ? 'the bearer token is unknown, expired or revoked' : undefined,
+  );
+}
+
+/**
+ * Checks `rule` for this request and returns the tenant it loaded (for `tenant` rules), so the
+ * handler does not read it again. Runs before the body is validated: an anonymous caller learns
+ * nothing about a route's input, and another tenant's resources answer 404 whatever is sent.
+ */
+export async function authorize(request: FastifyRequest, rule: AuthRule, services: ApiServices) {
+  if (rule.kind === 'public') return undefined;
+  const principal = requireSignedIn(request);
+  const forbidHosts = () => {
+    if (principal.kind === 'host') throw ApiError.forbidden('host tokens may only call the agent routes');
+  };
+  switch (rule.kind) {
+    case 'user':
+      forbidHosts();
+      return undefined;
+    case 'admin':
+      forbidHosts();
+      if (principal.kind !== 'user' || !principal.admin)
+        throw ApiError.forbidden('this needs a platform admin token');
+      request.caller.role = 'admin';
+      return undefined;
+    case 'host':
+    case 'tenant': {
+      const tenantId = (request.params as Record<string, string | undefined>)[noTenant];
+      const parsed = tenantIdSchema.safeParse(tenantId);
+      if (!parsed.success) throw ApiError.notFound(`tenant '${tenantId}'`);
+      const tenant = await services.repos.tenants.get(tenantKey(parsed.data));
+      if (!tenant) throw ApiError.notFound(`tenant '${parsed.data}'`);
+      if (principal.kind === 'host') {
+        if (principal.tenant !== parsed.data) throw ApiError.notFound(`tenant '${parsed.data}'`);
+        if (rule.kind === 'tenant') throw ApiError.forbidden('host tokens may only call the agent routes');
+        return tenant;
+      }
+      if (rule.kind === 'host') {
+        // Users may not act as an agent; whether they see the tenant at all still decides 404 or 403.
+        if (!effectiveRole(principal, tenant.value)) throw ApiError.notFound(`tenant '${parsed.data}'`);
+        throw ApiError.forbidden('this route is for host tokens (agents) only');
+      }
+      const role = effectiveRole(principal, tenant.value);
+      if (!role) throw ApiError.notFound(`tenant '${parsed.data}'`);
+      if (rule.role === 'admin' && role !== 'admin') {
+        throw ApiError.forbidden(`this needs a platform admin token`);
+      }
+      if (role !== 'admin' && !roleAtLeast(role, rule.role as MemberRole)) {
+        throw ApiError.forbidden(
+          `this needs the ${rule.role} role in tenant '${parsed.data}'; your role is ${role}`,
+        );
+      }
+      request.caller.role = role;
+      return tenant;
+    }
+  }
+}

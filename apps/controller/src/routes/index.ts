@@ -1,0 +1,23 @@
+import type { AnyRoute } from '../api/route.js';
+import { auditRoutes } from './audit.js';
+import { joinTokenRoutes } from './join-tokens.js';
+import { meRoutes } from './me.js';
+import { memberRoutes } from './members.js';
+import { policyRoutes } from './policy.js';
+import { secretRoutes } from './secrets.js';
+import { systemRoutes } from './system.js';
+import { tenantRoutes } from './tenants.js';
+import { tokenRoutes } from './tokens.js';
+
+/** The controller's whole API. The authorization matrix test walks this table. */
+export const routeTable: readonly AnyRoute[] = [
+  ...systemRoutes,
+  ...meRoutes,
+  ...tenantRoutes,
+  ...memberRoutes,
+  ...tokenRoutes,
+  ...joinTokenRoutes,
+  ...policyRoutes,
+  ...secretRoutes,
+  ...auditRoutes,
+];

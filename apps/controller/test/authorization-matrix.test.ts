@@ -1,0 +1,226 @@
+// Every route of the controller's route table × every kind of caller → the expected status, and an
+// audit entry with the right actor for every mutating call that a signed-in caller made.
+// A route missing from `requests` or `expected` fails this test: new routes must declare both.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { routeTable } from '../src/routes/index.js';
+import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
+
+const principals = [
+  'anonymous',
+  'viewer',
+  'developer',
+  'owner',
+  'otherOwner',
+  'admin',
+  'host',
+  'revoked',
+  'expired',
+] as const;
+type PrincipalName = (typeof principals)[number];
+
+/** One row per route: the status each caller gets, in the order of `principals`. */
+const expected: Record<string, [number, number, number, number, number, number, number, number, number]> = {
+  //                     anon  view  dev   own   other admin host  revok expir
+  'system.health': /*   */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'system.metrics': /*  */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'system.openapi': /*  */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'system.leader': /*   */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'me.get': /*          */ [401, 200, 200, 200, 200, 200, 403, 401, 401],
+  'tenants.create': /*  */ [401, 403, 403, 403, 403, 201, 403, 401, 401],
+  'tenants.list': /*    */ [401, 200, 200, 200, 200, 200, 403, 401, 401],
+  'tenants.get': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'tenants.delete': /*  */ [401, 403, 403, 403, 404, 204, 403, 401, 401],
+  'members.list': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'members.put': /*     */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
+  'members.delete': /*  */ [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'tokens.create': /*   */ [401, 201, 201, 201, 404, 403, 403, 401, 401],
+  'tokens.list': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'tokens.revoke': /*   */ [401, 404, 204, 204, 404, 204, 403, 401, 401],
+  'tokens.create-admin': [401, 403, 403, 403, 403, 201, 403, 401, 401],
+  'join-tokens.create': [401, 403, 403, 201, 404, 201, 403, 401, 401],
+  'join-tokens.list': /* */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
+  'join-tokens.revoke': [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'policy.get': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'policy.update': /*   */ [401, 403, 403, 403, 404, 200, 403, 401, 401],
+  'secrets.list': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'secrets.set': /*     */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
+  'secrets.delete': /*  */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
+  'audit.tenant': /*    */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
+  'audit.all': /*       */ [401, 403, 403, 403, 403, 200, 403, 401, 401],
+};
+
+let harness: Harness;
+
+/** A fresh tenant with one member per role, a neighbour tenant, and every kind of caller's token. */
+async function fixture() {
+  const suffix = randomBytes(3).toString('hex');
+  const [viewer, developer, owner, otherOwner, admin] = await Promise.all([
+    makeUser(harness, 'vic'),
+    makeUser(harness, 'dev'),
+    makeUser(harness, 'olga'),
+    makeUser(harness, 'xavier'),
+    makeUser(harness, 'root', { admin: true }),
+  ]);
+  const tenant = `acme-${suffix}`;
+  const other = `globex-${suffix}`;
+  await makeTenant(harness, tenant, [
+    { user: viewer.id, role: 'viewer' },
+    { user: developer.id, role: 'developer' },
+    { user: owner.id, role: 'owner' },
+  ]);
+  await makeTenant(harness, other, [{ user: otherOwner.id, role: 'owner' }]);
+  const { tokens, secrets } = harness.controller.services;
+  const now = harness.clock.now;
+  const revoked = await makeToken(harness, developer.id, { tenant, role: 'developer' });
+  await tokens.revoke(revoked.id, { now, by: 'test' });
+  const expired = await tokens.createApiToken({
+    user: developer.id,
+    name: 'old',
+    tenant,
+    role: 'developer',
+    now: now - 2 * 86_400_000,
+    expiresAt: now - 86_400_000,
+  });
+  const host = await tokens.createHostToken({ tenant, host: `h-${suffix}`, now });
+  const devSpare = await makeToken(harness, developer.id, { tenant, role: 'developer' });
+  const join = await tokens.createJoinToken({ tenant, createdBy: owner.id, now });
+  await secrets.set(
+    { tenant, environment: 'production', service: 'web' },
+    'DATABASE_URL',
+    'postgres://u:p@db/app',
+  );
+  const bearer: Record<PrincipalName, string | undefined> = {
+    anonymous: undefined,
+    viewer: (await makeToken(harness, viewer.id, { tenant, role: 'viewer' })).token,
+    developer: (await makeToken(harness, developer.id, { tenant, role: 'developer' })).token,
+    owner: (await makeToken(harness, owner.id, { tenant, role: 'owner' })).token,
+    otherOwner: (await makeToken(harness, otherOwner.id, { tenant: other, role: 'owner' })).token,
+    admin: (await makeToken(harness, admin.id, { admin: true })).token,
+    host: host.token,
+    revoked: revoked.token,
+    expired: expired.token,
+  };
+  const actorId: Record<PrincipalName, string> = {
+    anonymous: 'anonymous',
+    viewer: viewer.id,
+    developer: developer.id,
+    owner: owner.id,
+    otherOwner: otherOwner.id,
+    admin: admin.id,
+    host: `h-${suffix}`,
+    revoked: developer.id,
+    expired: developer.id,
+  };
+  return { tenant, suffix, bearer, actorId, users: { viewer, otherOwner }, devSpare, join: join.record };
+}
+type Fixture = Awaited<ReturnType<typeof fixture>>;
+
+const secretPath = (f: Fixture) => `/v1/tenants/${f.tenant}/environments/production/services/web/secrets`;
+
+/** A valid request for each route, in the fixture's tenant. */
+const requests: Record<string, (f: Fixture) => { method: string; path: string; body?: unknown }> = {
+  'system.health': () => ({ method: 'GET', path: '/healthz' }),
+  'system.metrics': () => ({ method: 'GET', path: '/metrics' }),
+  'system.openapi': () => ({ method: 'GET', path: '/v1/openapi.json' }),
+  'system.leader': () => ({ method: 'GET', path: '/v1/leader' }),
+  'me.get': () => ({ method: 'GET', path: '/v1/me' }),
+  'tenants.create': (f) => ({
+    method: 'POST',
+    path: '/v1/tenants',
+    body: { id: `new-${f.suffix}`, name: 'New' },
+  }),
+  'tenants.list': () => ({ method: 'GET', path: '/v1/tenants' }),
+  'tenants.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}` }),
+  'tenants.delete': (f) => ({ method: 'DELETE', path: `/v1/tenants/${f.tenant}` }),
+  'members.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/members` }),
+  'members.put': (f) => ({
+    method: 'PUT',
+    path: `/v1/tenants/${f.tenant}/members/${f.users.otherOwner.id}`,
+    body: { role: 'developer' },
+  }),
+  'members.delete': (f) => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${f.tenant}/members/${f.users.viewer.id}`,
+  }),
+  'tokens.create': (f) => ({ method: 'POST', path: `/v1/tenants/${f.tenant}/tokens`, body: { name: 'ci' } }),
+  'tokens.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/tokens` }),
+  'tokens.revoke': (f) => ({ method: 'DELETE', path: `/v1/tenants/${f.tenant}/tokens/${f.devSpare.id}` }),
+  'tokens.create-admin': () => ({ method: 'POST', path: '/v1/admin/tokens', body: { name: 'ops' } }),
+  'join-tokens.create': (f) => ({ method: 'POST', path: `/v1/tenants/${f.tenant}/join-tokens`, body: {} }),
+  'join-tokens.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/join-tokens` }),
+  'join-tokens.revoke': (f) => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${f.tenant}/join-tokens/${f.join.id}`,
+  }),
+  'policy.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/policy` }),
+  'policy.update': (f) => ({
+    method: 'PATCH',
+    path: `/v1/tenants/${f.tenant}/policy`,
+    body: { limits: { replicasPerService: 20 } },
+  }),
+  'secrets.list': (f) => ({ method: 'GET', path: secretPath(f) }),
+  'secrets.set': (f) => ({ method: 'PUT', path: `${secretPath(f)}/API_KEY`, body: { value: 'k-123' } }),
+  'secrets.delete': (f) => ({ method: 'DELETE', path: `${secretPath(f)}/DATABASE_URL` }),
+  'audit.tenant': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/audit` }),
+  'audit.all': () => ({ method: 'GET', path: '/v1/audit' }),
+};
+
+beforeAll(async () => {
+  harness = await startHarness({ SLIPWAY_RATE_LIMIT_PER_MINUTE: '100000' });
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+afterAll(() => {
+  // An audit write that failed is only logged by the API; here it must never happen.
+  expect(harness.logs.filter((line) => line.includes('could not append the audit entry'))).toEqual([]);
+});
+
+describe('the authorization matrix', () => {
+  it('has a row and a sample request for every route, and nothing else', () => {
+    const ids = routeTable.map((r) => r.id).sort();
+    expect(Object.keys(expected).sort()).toEqual(ids);
+    expect(Object.keys(requests).sort()).toEqual(ids);
+  });
+
+  const cases = routeTable.flatMap((route) =>
+    principals.map((principal, column) => ({ route, principal, status: expected[route.id]?.[column] })),
+  );
+  it.each(cases.map((c) => [c.route.id, c.principal, c.status, c] as const))(
+    '%s as %s → %s',
+    async (_id, principal, status, { route }) => {
+      if (status === undefined) throw new Error(`no expected status for ${route.id}`);
+      const f = await fixture();
+      const request = requests[route.id]!(f);
+      const response = await harness.call(request.method, request.path, {
+        ...(f.bearer[principal] ? { token: f.bearer[principal] } : {}),
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      const text = await response.text();
+      expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
+      if (status >= 400)
+        expect(JSON.parse(text)).toMatchObject({
+          error: { code: expect.any(String), message: expect.any(String) },
+        });
+
+      if (
+        route.method !== 'GET' &&
+        principal !== 'anonymous' &&
+        principal !== 'revoked' &&
+        principal !== 'expired'
+      ) {
+        const { items } = await harness.controller.services.audit.query({
+          actor: f.actorId[principal],
+          action: route.id,
+        });
+        expect(items.map((e) => ({ action: e.action, actor: e.actor.id, status: e.status }))).toContainEqual({
+          action: route.id,
+          actor: f.actorId[principal],
+          status,
+        });
+      }
+    },
+  );
+});

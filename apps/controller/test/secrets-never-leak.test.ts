@@ -1,0 +1,69 @@
+// A secret written through the API is never returned, and — with debug logging on — appears in no
+// log line, error message or API response captured during the run, nor in the stored document.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
+
+const value = `s3cr3t-${Math.random().toString(36).slice(2)}-do-not-leak`;
+let harness: Harness;
+const responses: string[] = [];
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('secret env vars', () => {
+  it('are write-only through the API and never appear in logs, errors, responses or storage', async () => {
+    const dev = await makeUser(harness, 'dev');
+    await makeTenant(harness, 'sec-acme', [{ user: dev.id, role: 'owner' }]);
+    const token = (await makeToken(harness, dev.id, { tenant: 'sec-acme', role: 'owner' })).token;
+    const base = '/v1/tenants/sec-acme/environments/production/services/web/secrets';
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await harness.call(method, path, { token, ...(body !== undefined ? { body } : {}) });
+      responses.push(`${response.status} ${[...response.headers].join(' ')} ${await response.text()}`);
+      return response.status;
+    };
+
+    expect(await call('PUT', `${base}/DATABASE_URL`, { value })).toBe(204);
+    expect(await call('GET', base)).toBe(200);
+    expect(responses.at(-1)).toContain('DATABASE_URL');
+    // Bad requests that carry the value: a bad name, a wrong type beside it, a body that is not JSON.
+    expect(await call('PUT', `${base}/1BAD`, { value })).toBe(400);
+    expect(await call('PUT', `${base}/OK`, { value, extra: value })).toBe(204);
+    expect(await call('PUT', `${base}/NUM`, { value: { nested: value } })).toBe(400);
+    expect(
+      await call('PUT', `/v1/tenants/nope/environments/production/services/web/secrets/X`, { value }),
+    ).toBe(404);
+    expect(await call('GET', '/v1/tenants/sec-acme/audit')).toBe(200);
+    expect(await call('GET', '/v1/openapi.json')).toBe(200);
+    const raw = await harness.call('PUT', `${base}/RAW`, { token });
+    responses.push(await raw.text());
+
+    const revealed = await harness.controller.services.secrets.reveal({
+      tenant: 'sec-acme',
+      environment: 'production',
+      service: 'web',
+    });
+    expect(revealed.DATABASE_URL?.reveal()).toBe(value); // it is stored, encrypted, and injectable
+
+    expect(harness.logs.length).toBeGreaterThan(0);
+    for (const captured of [...responses, ...harness.logs]) expect(captured).not.toContain(value);
+  });
+
+  it('are stored encrypted: no file of the state folder holds the value', () => {
+    const files = filesUnder(join(harness.dataDir, 'state'));
+    expect(files.some((f) => f.includes('/secrets/'))).toBe(true);
+    for (const file of files) expect(readFileSync(file, 'utf8')).not.toContain(value);
+  });
+});

@@ -1,0 +1,22 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from '@jest/globals';
+import { FsStateStore } from '@slipway/state';
+import { describeStateAuditLog } from './testing/describe-state-audit-log.js';
+
+let base: string;
+let storeCount = 0;
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'slipway-audit-test-'));
+});
+
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describeStateAuditLog('FsStateStore', async () => {
+  storeCount += 1;
+  return new FsStateStore({ root: join(base, `store-${storeCount}`) });
+});
