@@ -1,12 +1,19 @@
 // The local-mode platform on one machine: the real components first, then Slipway's processes.
-import { ConfigError, controllerConfigFromEnv, createBackends, createController } from '@slipway/controller';
+
+import {
+  ConfigError,
+  controllerConfigFromEnv,
+  createBackends,
+  createController,
+  createControllerLogger,
+} from '@slipway/controller';
 import {
   ensureServices,
   MissingDependencyError,
   ServiceNotReadyError,
   servicesConfigFromEnv,
 } from '@slipway/devenv';
-import { createRedactingLogger } from '@slipway/secrets';
+import { bootstrapAdmin } from '@slipway/identity';
 
 const services = servicesConfigFromEnv(process.env, process.cwd());
 try {
@@ -35,16 +42,23 @@ try {
   console.error(`slipway: ${error.message}`);
   process.exit(2);
 }
-const logger = createRedactingLogger({ level: config.logLevel, base: { app: 'controller' } });
+const logger = createControllerLogger({ level: config.logLevel, base: { app: 'controller' } });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 const controller = await createController({ config, backends: createBackends(config), logger });
 const url = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 controller.start();
+const { users, tokens } = controller.services;
+const firstAdmin = await bootstrapAdmin({ users, tokens });
 
 console.log('slipway: running (Ctrl-C stops)');
 console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/leader)`);
 console.log(`  state           ${config.mode === 'local' ? config.dataDir : ''}`);
-console.log('  not built yet:  GitHub App, builder, agent, edge, dashboard (issues 4–7)');
+console.log('  not built yet:  GitHub App, builder, agent, edge, dashboard (issues 5–7)');
+if (firstAdmin) {
+  console.log('\nslipway: first start — an admin token, shown this once (keep it):');
+  console.log(`  ${firstAdmin.token}`);
+  console.log(`  try: curl -H "Authorization: Bearer ${firstAdmin.token}" ${url}/v1/me`);
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

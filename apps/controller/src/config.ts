@@ -21,6 +21,10 @@ const common = {
   /** Prefix of every Redis key this deployment writes (tests give each run its own). */
   redisPrefix: z.string().min(1).default('slipway:'),
   rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Shared with the dashboard, which exchanges OAuth sign-ins for API sessions with it. */
+  dashboardSecret: z.string().min(32, 'at least 32 characters (openssl rand -hex 32)').optional(),
+  /** GitHub's REST API; for GitHub Enterprise Server `https://<host>/api/v3`. */
+  githubApiUrl: z.url().default('https://api.github.com'),
   /** 32 bytes, base64 or hex (`openssl rand -base64 32`): encrypts secret env vars at rest. */
   secretsKey: z.string().optional(),
 };
@@ -63,6 +67,8 @@ const variables: Record<string, string> = {
   redisPrefix: 'SLIPWAY_REDIS_PREFIX',
   rateLimitPerMinute: 'SLIPWAY_RATE_LIMIT_PER_MINUTE',
   secretsKey: 'SLIPWAY_SECRETS_KEY',
+  githubApiUrl: 'SLIPWAY_GITHUB_API_URL',
+  dashboardSecret: 'SLIPWAY_DASHBOARD_SECRET',
   dataDir: 'SLIPWAY_DATA_DIR',
   region: 'AWS_REGION',
   endpoint: 'AWS_ENDPOINT_URL',

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { ApiServices } from './api/services.js';
 import type { Backends } from './backends.js';
 import type { ControllerConfig } from './config.js';
+import { GitHubUserClient } from './github/github-user-client.js';
+import { Installations } from './github/installations.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
@@ -80,8 +82,11 @@ export async function createController(options: ControllerOptions): Promise<Cont
       store,
       cipher: new LocalKeyCipher({ keys: { local: loadSecretsKey(config) }, activeKeyId: 'local' }),
     }),
+    installations: new Installations({ store }),
+    github: new GitHubUserClient({ baseUrl: config.githubApiUrl }),
     logger,
     now: options.now ?? Date.now,
+    dashboardSecret: config.dashboardSecret,
     replica: {
       id: config.controllerId,
       elector,

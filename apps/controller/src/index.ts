@@ -3,3 +3,4 @@ export { ConfigError, type ControllerConfig, controllerConfigFromEnv } from './c
 export { type Controller, type ControllerOptions, createController } from './controller.js';
 export type { LeaderLoop, LeaderLoopContext } from './leadership/leader-loop.js';
 export { type LeaderRecord, leaderRecordKey } from './leadership/leader-record.js';
+export { createControllerLogger } from './logger.js';

@@ -1,8 +1,9 @@
 // One controller replica as a process: `tsx apps/controller/src/main.ts` (or `npm start` in local mode).
-import { createRedactingLogger } from '@slipway/secrets';
+
 import { createBackends } from './backends.js';
 import { ConfigError, controllerConfigFromEnv } from './config.js';
 import { createController } from './controller.js';
+import { createControllerLogger } from './logger.js';
 
 let config: ReturnType<typeof controllerConfigFromEnv>;
 try {
@@ -13,7 +14,7 @@ try {
   process.exit(2);
 }
 
-const logger = createRedactingLogger({
+const logger = createControllerLogger({
   level: config.logLevel,
   base: { app: 'controller', controller: config.controllerId },
 });

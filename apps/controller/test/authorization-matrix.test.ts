@@ -3,6 +3,7 @@
 // A route missing from `requests` or `expected` fails this test: new routes must declare both.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type FakeGitHub, startFakeGitHub } from '@slipway/fakes';
 import { routeTable } from '../src/routes/index.js';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
 
@@ -26,6 +27,7 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'system.metrics': /*  */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
   'system.openapi': /*  */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
   'system.leader': /*   */ [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'auth.session': /*    */ [401, 401, 401, 401, 401, 401, 401, 401, 401],
   'me.get': /*          */ [401, 200, 200, 200, 200, 200, 403, 401, 401],
   'tenants.create': /*  */ [401, 403, 403, 403, 403, 201, 403, 401, 401],
   'tenants.list': /*    */ [401, 200, 200, 200, 200, 200, 403, 401, 401],
@@ -41,6 +43,9 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'join-tokens.create': [401, 403, 403, 201, 404, 201, 403, 401, 401],
   'join-tokens.list': /* */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
   'join-tokens.revoke': [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'installations.list': [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'installations.bind': [401, 403, 403, 201, 404, 201, 403, 401, 401],
+  'installations.unbind': [401, 403, 403, 204, 404, 204, 403, 401, 401],
   'policy.get': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'policy.update': /*   */ [401, 403, 403, 403, 404, 200, 403, 401, 401],
   'secrets.list': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
@@ -51,14 +56,18 @@ const expected: Record<string, [number, number, number, number, number, number, 
 };
 
 let harness: Harness;
+let github: FakeGitHub;
 
 /** A fresh tenant with one member per role, a neighbour tenant, and every kind of caller's token. */
 async function fixture() {
   const suffix = randomBytes(3).toString('hex');
+  const githubId = 100_000 + Math.floor(Math.random() * 1_000_000_000);
+  const ownerLogin = `olga-${suffix}`;
+  const org = `org-${suffix}`;
   const [viewer, developer, owner, otherOwner, admin] = await Promise.all([
     makeUser(harness, 'vic'),
     makeUser(harness, 'dev'),
-    makeUser(harness, 'olga'),
+    makeUser(harness, ownerLogin, { githubId }),
     makeUser(harness, 'xavier'),
     makeUser(harness, 'root', { admin: true }),
   ]);
@@ -90,6 +99,25 @@ async function fixture() {
     'DATABASE_URL',
     'postgres://u:p@db/app',
   );
+  // GitHub knows the owner as an admin of the org whose installations the tests bind.
+  const ownerGithubToken = github.addUserToken({ login: ownerLogin, id: githubId });
+  github.setOrgMembership({ org, username: ownerLogin, role: 'admin' });
+  const { installations, repos } = harness.controller.services;
+  const installToBind = githubId + 1;
+  const installBound = githubId + 2;
+  for (const id of [installToBind, installBound]) {
+    await installations.record({
+      installationId: id,
+      account: { login: org, id: 7, type: 'Organization' },
+      suspended: false,
+    });
+  }
+  await installations.bind(installBound, tenant);
+  const stored = (await repos.tenants.get(`tenants/${tenant}/tenant.json`))!;
+  await repos.tenants.replace(
+    { ...stored.value, githubInstallations: [{ installationId: installBound, account: org }] },
+    { ifMatch: stored.etag },
+  );
   const bearer: Record<PrincipalName, string | undefined> = {
     anonymous: undefined,
     viewer: (await makeToken(harness, viewer.id, { tenant, role: 'viewer' })).token,
@@ -112,7 +140,18 @@ async function fixture() {
     revoked: developer.id,
     expired: developer.id,
   };
-  return { tenant, suffix, bearer, actorId, users: { viewer, otherOwner }, devSpare, join: join.record };
+  return {
+    tenant,
+    suffix,
+    bearer,
+    actorId,
+    users: { viewer, otherOwner },
+    devSpare,
+    join: join.record,
+    installToBind,
+    installBound,
+    ownerGithubToken,
+  };
 }
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
@@ -124,6 +163,11 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
   'system.metrics': () => ({ method: 'GET', path: '/metrics' }),
   'system.openapi': () => ({ method: 'GET', path: '/v1/openapi.json' }),
   'system.leader': () => ({ method: 'GET', path: '/v1/leader' }),
+  'auth.session': () => ({
+    method: 'POST',
+    path: '/v1/auth/sessions',
+    body: { provider: 'github', subject: '1', name: 'someone' },
+  }),
   'me.get': () => ({ method: 'GET', path: '/v1/me' }),
   'tenants.create': (f) => ({
     method: 'POST',
@@ -153,6 +197,16 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
     method: 'DELETE',
     path: `/v1/tenants/${f.tenant}/join-tokens/${f.join.id}`,
   }),
+  'installations.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/installations` }),
+  'installations.bind': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/installations`,
+    body: { installationId: f.installToBind, githubToken: f.ownerGithubToken },
+  }),
+  'installations.unbind': (f) => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${f.tenant}/installations/${f.installBound}`,
+  }),
   'policy.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/policy` }),
   'policy.update': (f) => ({
     method: 'PATCH',
@@ -167,10 +221,16 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
 };
 
 beforeAll(async () => {
-  harness = await startHarness({ SLIPWAY_RATE_LIMIT_PER_MINUTE: '100000' });
+  github = await startFakeGitHub();
+  harness = await startHarness({
+    SLIPWAY_RATE_LIMIT_PER_MINUTE: '100000',
+    SLIPWAY_GITHUB_API_URL: github.baseUrl,
+    SLIPWAY_DASHBOARD_SECRET: randomBytes(32).toString('hex'),
+  });
 });
 afterAll(async () => {
   await harness.close();
+  await github.close();
 });
 
 afterAll(() => {

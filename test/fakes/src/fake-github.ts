@@ -16,6 +16,7 @@ import { deploymentsRoutes } from './routes/deployments-routes.js';
 import { issueCommentsRoutes } from './routes/issue-comments-routes.js';
 import { permissionsRoutes } from './routes/permissions-routes.js';
 import { tarballRoutes } from './routes/tarball-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 import {
   type RepoSelector,
   selectRepo,
@@ -23,6 +24,7 @@ import {
   snapshotComments,
   snapshotDeployments,
 } from './state-snapshots.js';
+import { UserTokens } from './user-tokens.js';
 
 const ROUTES = [
   ...appRoutes,
@@ -32,6 +34,7 @@ const ROUTES = [
   ...deploymentsRoutes,
   ...issueCommentsRoutes,
   ...permissionsRoutes,
+  ...userRoutes,
 ];
 
 export interface StartFakeGitHubOptions {
@@ -105,6 +108,15 @@ export interface FakeGitHub {
   addIssueComment(options: RepoSelector & { issueNumber: number; body: string; user: string }): {
     id: number;
   };
+  /**
+   * Sign a user in: mint their OAuth token (`gho_…`, as an OAuth app receives it) for
+   * `/user`, `/user/orgs` and `/user/memberships/orgs/{org}` (roles from
+   * {@link FakeGitHub.setOrgMembership}). `id` pins the user's numeric id; `scopes` default to
+   * `read:org`, `read:user`, `user:email` — leave out `read:org` to see GitHub refuse org data.
+   */
+  addUserToken(options: { login: string; id?: number; scopes?: readonly string[] }): string;
+  /** Revoke a user token (the user signed out or removed the app): it then gets 401. Idempotent. */
+  revokeUserToken(token: string): void;
   /** Mint an installation token directly, for tests of code that receives one (builders). */
   createInstallationToken(
     installationId: number,
@@ -150,6 +162,7 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions = {}): Pro
   const urls: FakeUrls = { origin: 'http://127.0.0.1', api: `http://127.0.0.1${API_PREFIX}` };
   const state = new FakeGitHubState(clock);
   const tokens = new InstallationTokens(clock, options.tokenTtlMs);
+  const userTokens = new UserTokens();
   const codeload = new CodeloadLinks(() => urls.origin, clock);
   const requests = new RequestLog();
   const serverErrors: Error[] = [];
@@ -159,6 +172,7 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions = {}): Pro
     serverErrors,
     state,
     tokens,
+    userTokens,
     app,
     urls,
     codeload,
@@ -220,6 +234,14 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions = {}): Pro
     addIssueComment({ owner, repo, issueNumber, body, user }) {
       const target = selectRepo(state, { owner, repo });
       return { id: state.addComment({ repoId: target.id, issueNumber, body, user: state.account(user) }).id };
+    },
+    addUserToken({ login, id, scopes }) {
+      const user = state.userAccount(login, id);
+      return userTokens.issue({ login: user.login, ...(scopes ? { scopes } : {}) }).token;
+    },
+    revokeUserToken(token) {
+      if (!userTokens.revoke(token))
+        throw new Error('No such user token in the fake; mint one with addUserToken().');
     },
     createInstallationToken(installationId, tokenOptions = {}) {
       const installation = state.installations.get(installationId);

@@ -103,7 +103,10 @@ export class FakeGitHubState {
   account(login: string, type: Account['type'] = 'User'): Account {
     const existing = this.accounts.get(key(login));
     if (existing) return existing;
-    const account: Account = { id: this.nextId('account'), login, type };
+    let id = this.nextId('account');
+    // A test may have given a user a chosen id (userAccount); never hand it out twice.
+    while ([...this.accounts.values()].some((other) => other.id === id)) id = this.nextId('account');
+    const account: Account = { id, login, type };
     this.accounts.set(key(login), account);
     return account;
   }
@@ -247,10 +250,44 @@ export class FakeGitHubState {
   setOrgMembership(org: string, username: string, membership: OrgMembership | undefined): void {
     if (membership === undefined) this.orgMemberships.delete(key(org, username));
     else this.orgMemberships.set(key(org, username), membership);
+    // Both accounts exist from here on, so the user endpoints can name the org as it was spelled.
+    this.account(org, 'Organization');
     this.account(username, 'User');
   }
 
   orgMembership(org: string, username: string): OrgMembership | undefined {
     return this.orgMemberships.get(key(org, username));
+  }
+
+  /** The user's memberships (active and pending), ordered by org login. */
+  orgMembershipsOf(username: string): Array<{ org: Account; membership: OrgMembership }> {
+    const suffix = `/${key(username)}`;
+    return [...this.orgMemberships.entries()]
+      .filter(([membershipKey]) => membershipKey.endsWith(suffix))
+      .map(([membershipKey, membership]) => ({
+        org: this.account(membershipKey.slice(0, -suffix.length), 'Organization'),
+        membership,
+      }))
+      .sort((a, b) => a.org.login.localeCompare(b.org.login));
+  }
+
+  /**
+   * The user account with this login, created on first use; with `id`, the account takes
+   * that id (a test mirroring a real user). Throws when the login is an organization or
+   * another account already has the id.
+   */
+  userAccount(login: string, id?: number): Account {
+    const account = this.account(login, 'User');
+    if (account.type !== 'User') {
+      throw new Error(
+        `${login} is an ${account.type} in the fake; only users sign in and hold OAuth tokens.`,
+      );
+    }
+    if (id !== undefined && id !== account.id) {
+      const holder = [...this.accounts.values()].find((other) => other.id === id);
+      if (holder) throw new Error(`Account id ${id} already belongs to ${holder.login} in the fake.`);
+      account.id = id;
+    }
+    return account;
   }
 }

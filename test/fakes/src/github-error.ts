@@ -19,13 +19,22 @@ export class GitHubError extends Error {
   readonly status: number;
   readonly errors: GitHubFieldError[] | undefined;
   readonly reason: string | undefined;
+  /** Extra response headers GitHub sends with this error (e.g. `x-oauth-scopes`). */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(options: { status: number; message: string; errors?: GitHubFieldError[]; reason?: string }) {
+  constructor(options: {
+    status: number;
+    message: string;
+    errors?: GitHubFieldError[];
+    reason?: string;
+    headers?: Record<string, string>;
+  }) {
     super(options.message);
     this.name = 'GitHubError';
     this.status = options.status;
     this.errors = options.errors;
     this.reason = options.reason;
+    this.headers = options.headers;
   }
 
   /** The JSON body GitHub sends for this error. */
@@ -44,9 +53,14 @@ export function notFound(reason?: string): GitHubError {
   return new GitHubError({ status: 404, message: 'Not Found', ...(reason ? { reason } : {}) });
 }
 
-/** 401 for a missing, unknown, expired or revoked installation token. */
+/** 401 for an unknown, expired or revoked token (installation or user). */
 export function badCredentials(reason: string): GitHubError {
   return new GitHubError({ status: 401, message: 'Bad credentials', reason });
+}
+
+/** 403 GitHub sends when an installation token calls an endpoint only users may call (`/user/...`). */
+export function notAccessibleByIntegration(reason: string): GitHubError {
+  return new GitHubError({ status: 403, message: 'Resource not accessible by integration', reason });
 }
 
 /** 422 "Invalid request." as the checks and deployments endpoints word their schema errors. */

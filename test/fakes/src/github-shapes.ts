@@ -1,4 +1,4 @@
-import type { Account, Installation, Repo } from './fake-state.js';
+import type { Account, Installation, OrgMembership, Repo } from './fake-state.js';
 import type { FakeApp, FakeUrls, ShapeContext } from './router.js';
 
 /** The organization that owns the fake app (GitHub's `app.owner`). */
@@ -21,6 +21,64 @@ export function accountJson(urls: FakeUrls, account: Account): Record<string, un
     html_url: `${urls.origin}/${account.login}`,
     type: account.type,
     site_admin: false,
+  };
+}
+
+/** The signed-in user (`GET /user`): the embedded account plus the profile fields. */
+export function authenticatedUserJson(urls: FakeUrls, user: Account): Record<string, unknown> {
+  return {
+    ...accountJson(urls, user),
+    gravatar_id: '',
+    name: null,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-01-01T00:00:00Z',
+  };
+}
+
+/** An organization as GitHub lists it (`organization-simple`: `GET /user/orgs`, memberships). */
+export function organizationJson(urls: FakeUrls, org: Account): Record<string, unknown> {
+  const url = `${urls.api}/orgs/${org.login}`;
+  return {
+    login: org.login,
+    id: org.id,
+    node_id: nodeId('Organization', org.id),
+    url,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events`,
+    hooks_url: `${url}/hooks`,
+    issues_url: `${url}/issues`,
+    members_url: `${url}/members{/member}`,
+    public_members_url: `${url}/public_members{/member}`,
+    avatar_url: `${urls.origin}/avatars/${org.login}`,
+    description: null,
+  };
+}
+
+/** A user's membership of an org (`org-membership`), the same from either membership endpoint. */
+export function orgMembershipJson(
+  urls: FakeUrls,
+  org: Account,
+  user: Account,
+  membership: OrgMembership,
+): Record<string, unknown> {
+  return {
+    url: `${urls.api}/orgs/${org.login}/memberships/${user.login}`,
+    state: membership.state,
+    role: membership.role,
+    organization_url: `${urls.api}/orgs/${org.login}`,
+    organization: organizationJson(urls, org),
+    user: accountJson(urls, user),
   };
 }
 

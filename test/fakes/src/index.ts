@@ -16,6 +16,7 @@ export { createGitRepo, type GitFile, type GitRepo, type GitTreeEntry } from './
 export { DOCUMENTATION_URL, GitHubError } from './github-error.js';
 export { type AppPermissions, DEFAULT_APP_PERMISSIONS, type PermissionLevel } from './permissions.js';
 export { type PathMatcher, type RecordedRequest, RequestLog } from './request-log.js';
+export { DEFAULT_USER_TOKEN_SCOPES } from './user-tokens.js';
 export {
   type SignedWebhook,
   type SignWebhookOptions,

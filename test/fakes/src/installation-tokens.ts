@@ -1,15 +1,8 @@
-import { randomInt } from 'node:crypto';
 import type { AppPermissions } from './permissions.js';
+import { newGitHubToken } from './token-format.js';
 
 /** GitHub's installation tokens live one hour. */
 export const INSTALLATION_TOKEN_TTL_MS = 60 * 60 * 1000;
-
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** `ghs_` and 36 alphanumerics, GitHub's installation-token format (secret scanners and redaction match it). */
-function newToken(): string {
-  return `ghs_${Array.from({ length: 36 }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('')}`;
-}
 
 export interface IssuedToken {
   token: string;
@@ -38,7 +31,7 @@ export class InstallationTokens {
     repositoryIds?: number[];
     permissions: AppPermissions;
   }): IssuedToken {
-    const token = newToken();
+    const token = newGitHubToken('ghs');
     const issued: IssuedToken = {
       token,
       installationId: options.installationId,

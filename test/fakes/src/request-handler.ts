@@ -123,7 +123,11 @@ export function createRequestHandler(deps: HandlerDependencies) {
       });
     } catch (error) {
       if (error instanceof GitHubError) {
-        answer = { status: error.status, body: error.toBody() };
+        answer = {
+          status: error.status,
+          body: error.toBody(),
+          ...(error.headers ? { headers: error.headers } : {}),
+        };
         reason = error.reason;
       } else {
         const failure = error instanceof Error ? error : new Error(String(error));

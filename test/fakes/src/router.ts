@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CodeloadLinks } from './codeload-links.js';
 import type { FakeGitHubState } from './fake-state.js';
 import type { InstallationTokens } from './installation-tokens.js';
+import type { UserTokens } from './user-tokens.js';
 
 /** The app this fake pretends to be. */
 export interface FakeApp {
@@ -22,6 +23,7 @@ export interface RouteContext {
   url: URL;
   state: FakeGitHubState;
   tokens: InstallationTokens;
+  userTokens: UserTokens;
   app: FakeApp;
   urls: FakeUrls;
   codeload: CodeloadLinks;

@@ -11,13 +11,16 @@ import type { MemberRole } from '@slipway/core';
  *   admins only). A caller without access to that tenant gets 404, never 403, so tenant ids
  *   cannot be probed.
  * - `host`: a host token of the URL's `:tenant` (agents).
+ * - `dashboard`: the dashboard's service secret (`SLIPWAY_DASHBOARD_SECRET`), which vouches for a
+ *   person it signed in through GitHub or Google OAuth.
  */
 export type AuthRule =
   | { kind: 'public' }
   | { kind: 'user' }
   | { kind: 'admin' }
   | { kind: 'tenant'; role: MemberRole | 'admin' }
-  | { kind: 'host' };
+  | { kind: 'host' }
+  | { kind: 'dashboard' };
 
 export const auth = {
   public: { kind: 'public' },
@@ -28,6 +31,7 @@ export const auth = {
   owner: { kind: 'tenant', role: 'owner' },
   tenantAdmin: { kind: 'tenant', role: 'admin' },
   host: { kind: 'host' },
+  dashboard: { kind: 'dashboard' },
 } as const satisfies Record<string, AuthRule>;
 
 /** One line for the OpenAPI description of a route. */
@@ -45,5 +49,7 @@ export function describeAuthRule(rule: AuthRule): string {
         : `Members of the tenant with role ${rule.role} or higher, and platform admins.`;
     case 'host':
       return "The tenant's host tokens (agents) only.";
+    case 'dashboard':
+      return "The dashboard's service secret only (SLIPWAY_DASHBOARD_SECRET).";
   }
 }

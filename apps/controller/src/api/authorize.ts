@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type MemberRole, tenantIdSchema } from '@slipway/core';
 import { effectiveRole, roleAtLeast } from '@slipway/identity';
 import { tenantKey } from '@slipway/state';
@@ -7,6 +8,14 @@ import { ApiError } from './errors.js';
 import type { ApiServices } from './services.js';
 
 const noTenant = 'tenant';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Constant-time comparison of the bearer with the dashboard's secret (unset: nobody matches). */
+function isDashboard(request: FastifyRequest, secret: string | undefined): boolean {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+  return secret !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), digest(secret));
+}
 
 function requireSignedIn(request: FastifyRequest) {
   const { principal, rejectedToken } = request.caller;
@@ -23,6 +32,12 @@ function requireSignedIn(request: FastifyRequest) {
  */
 export async function authorize(request: FastifyRequest, rule: AuthRule, services: ApiServices) {
   if (rule.kind === 'public') return undefined;
+  if (rule.kind === 'dashboard') {
+    if (!isDashboard(request, services.dashboardSecret)) {
+      throw ApiError.unauthenticated("this route takes the dashboard's service secret as its bearer token");
+    }
+    return undefined;
+  }
   const principal = requireSignedIn(request);
   const forbidHosts = () => {
     if (principal.kind === 'host') throw ApiError.forbidden('host tokens may only call the agent routes');

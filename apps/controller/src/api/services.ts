@@ -4,6 +4,8 @@ import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
 import type { Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
+import type { GitHubUserClient } from '../github/github-user-client.js';
+import type { Installations } from '../github/installations.js';
 import type { ControllerMetrics } from '../metrics.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 
@@ -16,8 +18,13 @@ export interface ApiServices {
   audit: AuditLog;
   policies: PolicyStore;
   secrets: SecretsRepository;
+  installations: Installations;
+  /** GitHub, asked with a user's own token (binding checks). */
+  github: GitHubUserClient;
   logger: Logger;
   now(): number;
+  /** The dashboard's service secret, when sign-in through the dashboard is configured. */
+  dashboardSecret: string | undefined;
   /** This replica: its id, leadership and metrics. */
   replica: {
     id: string;

@@ -1,5 +1,7 @@
 import type { AnyRoute } from '../api/route.js';
 import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { installationRoutes } from './installations.js';
 import { joinTokenRoutes } from './join-tokens.js';
 import { meRoutes } from './me.js';
 import { memberRoutes } from './members.js';
@@ -12,11 +14,13 @@ import { tokenRoutes } from './tokens.js';
 /** The controller's whole API. The authorization matrix test walks this table. */
 export const routeTable: readonly AnyRoute[] = [
   ...systemRoutes,
+  ...authRoutes,
   ...meRoutes,
   ...tenantRoutes,
   ...memberRoutes,
   ...tokenRoutes,
   ...joinTokenRoutes,
+  ...installationRoutes,
   ...policyRoutes,
   ...secretRoutes,
   ...auditRoutes,

@@ -1,15 +1,16 @@
 // An in-process controller (local mode, its own data folder) listening on a port of its own, plus
 // helpers to make users, tenants and tokens directly through its services.
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { MemberRole } from '@slipway/core';
-import { createRedactingLogger } from '@slipway/secrets';
 import { createBackends } from '../../src/backends.js';
 import { controllerConfigFromEnv } from '../../src/config.js';
 import { type Controller, createController } from '../../src/controller.js';
+import { createControllerLogger } from '../../src/logger.js';
 
 export interface Harness {
   controller: Controller;
@@ -46,7 +47,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const controller = await createController({
     config,
     backends: createBackends(config),
-    logger: createRedactingLogger({ level: 'debug' }, sink),
+    logger: createControllerLogger({ level: 'debug' }, sink),
     now: () => clock.now,
   });
   const url = await controller.app.listen({ host: '127.0.0.1', port: 0 });
@@ -73,11 +74,18 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 }
 
 /** A user who signed in with GitHub. */
-export async function makeUser(harness: Harness, login: string, options: { admin?: boolean } = {}) {
+export async function makeUser(
+  harness: Harness,
+  login: string,
+  options: { admin?: boolean; githubId?: number } = {},
+) {
   const { users } = harness.controller.services;
   let user = await users.signIn({
     provider: 'github',
-    subject: `${login}-${randomBytes(4).toString('hex')}`,
+    subject:
+      options.githubId !== undefined
+        ? String(options.githubId)
+        : `${login}-${randomBytes(4).toString('hex')}`,
     login,
     name: login,
     email: `${login}-${randomBytes(4).toString('hex')}@example.com`,

@@ -38,19 +38,32 @@ export const RELATIVE_PATH_PATTERN = /^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$))[^\\\0]+$/
 
 export const tenantIdSchema = z
   .string()
-  .regex(DNS_LABEL_PATTERN)
+  .regex(
+    DNS_LABEL_PATTERN,
+    'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters',
+  )
   .meta({ description: 'Tenant id: a DNS label, e.g. `acme`.' });
 export const serviceNameSchema = z
   .string()
-  .regex(DNS_LABEL_PATTERN)
+  .regex(
+    DNS_LABEL_PATTERN,
+    'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters',
+  )
   .meta({ description: 'Service name: a DNS label, e.g. `web`.' });
 export const environmentNameSchema = z
   .string()
-  .regex(DNS_LABEL_PATTERN)
+  .regex(
+    DNS_LABEL_PATTERN,
+    'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters',
+  )
   .meta({ description: 'Environment name: a DNS label, e.g. `production`.' });
-export const recordIdSchema = z.string().regex(RECORD_ID_PATTERN);
+export const recordIdSchema = z
+  .string()
+  .regex(RECORD_ID_PATTERN, 'lowercase letters, digits and "-", at most 64 characters');
 export const hostnameSchema = z.string().regex(HOSTNAME_PATTERN);
-export const envVarNameSchema = z.string().regex(ENV_VAR_NAME_PATTERN);
+export const envVarNameSchema = z
+  .string()
+  .regex(ENV_VAR_NAME_PATTERN, 'an env var name: letters, digits and _, not starting with a digit');
 export const imageReferenceSchema = z.string().max(512).regex(IMAGE_REFERENCE_PATTERN);
 export const imageDigestSchema = z.string().regex(IMAGE_DIGEST_PATTERN);
 export const commitShaSchema = z.string().regex(COMMIT_SHA_PATTERN);

@@ -84,6 +84,15 @@ function installationOr404(context: RouteContext, installation: Installation | u
   return json(200, installationJson(context.urls, context.app, installation));
 }
 
+/** 403 in GitHub's words for a user token on an endpoint only an installation may call. */
+function installationOnly(message: string, login: string): GitHubError {
+  return new GitHubError({
+    status: 403,
+    message,
+    reason: `${login}'s user token was sent; this endpoint needs an installation token`,
+  });
+}
+
 /** App-level endpoints (app JWT) and the installation-token housekeeping ones. */
 export const appRoutes: Route[] = [
   route('GET', '/app', (context) => {
@@ -123,7 +132,12 @@ export const appRoutes: Route[] = [
     ),
   ),
   route('GET', '/installation/repositories', (context) => {
-    const caller = authorizeInstallation(context);
+    const caller = authorizeInstallation(context, ({ user }) =>
+      installationOnly(
+        'You must authenticate with an installation access token in order to list repositories for an installation.',
+        user.login,
+      ),
+    );
     const repos = context.state
       .reposOfInstallation(caller.installation)
       .filter((repo) => tokenReaches(context, caller, repo));
@@ -139,7 +153,12 @@ export const appRoutes: Route[] = [
     );
   }),
   route('DELETE', '/installation/token', (context) => {
-    const caller = authorizeInstallation(context);
+    const caller = authorizeInstallation(context, ({ user }) =>
+      installationOnly(
+        'You must authenticate with an installation access token in order to revoke it',
+        user.login,
+      ),
+    );
     context.tokens.revoke(caller.token.token);
     return { status: 204 };
   }),
