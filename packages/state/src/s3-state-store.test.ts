@@ -1,58 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConflictError } from './errors.js';
 import { S3StateStore } from './s3-state-store.js';
+import { type MotoBucket, motoBucket, motoConnection } from './testing/moto-bucket.js';
 import { describeStateStoreContract } from './testing/state-store-contract.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:5001';
-const connection = {
-  endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  forcePathStyle: true,
-};
+const connection = motoConnection();
+const endpoint = connection.endpoint;
 const bucket = `slipway-state-test-${randomUUID().slice(0, 8)}`;
-const client = new S3Client(connection);
 let storeCount = 0;
+let moto: MotoBucket;
+let client: S3Client;
 
 beforeAll(async () => {
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  moto = await motoBucket({ label: 'slipway-state-test', bucket });
+  client = moto.client;
 });
 
 afterAll(async () => {
-  // Emptying and deleting is retried: writes of a test that timed out may still be landing.
-  for (let attempt = 1; ; attempt++) {
-    await emptyBucket();
-    try {
-      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
-      break;
-    } catch (error) {
-      if (attempt === 5 || (error as Error).name !== 'BucketNotEmpty') throw error;
-    }
-  }
-  client.destroy();
+  await moto.dispose();
 });
-
-async function emptyBucket(): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-    const objects = (page.Contents ?? []).map((object) => ({ Key: object.Key }));
-    if (objects.length === 0) return;
-    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
-  }
-}
 
 /** Each store gets its own folder of the run's bucket, so tests cannot see each other's keys. */
 function freshPrefix(): string {

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
 import { DynamoLeaseBackend } from '@slipway/lease';
+import { motoBucket } from '@slipway/state/testing';
 
 export interface AwsStateNames {
   endpoint: string;
@@ -21,31 +15,18 @@ export interface AwsStateNames {
  * the function that deletes both again.
  */
 export async function createAwsState(names: AwsStateNames): Promise<() => Promise<void>> {
-  const connection = {
+  const bucket = await motoBucket({ label: names.bucket, bucket: names.bucket, endpoint: names.endpoint });
+  const dynamo = new DynamoDBClient({
     endpoint: names.endpoint,
     region: names.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  const s3 = new S3Client({ ...connection, forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
-  const dynamo = new DynamoDBClient(connection);
+    credentials: bucket.connection.credentials,
+  });
   const lease = new DynamoLeaseBackend({ client: dynamo, tableName: names.table });
   await lease.ensureTable();
   return async () => {
     await dynamo.send(new DeleteTableCommand({ TableName: names.table }));
     dynamo.destroy();
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: names.bucket, ContinuationToken: token }),
-      );
-      const objects = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
-      if (objects.length > 0)
-        await s3.send(new DeleteObjectsCommand({ Bucket: names.bucket, Delete: { Objects: objects } }));
-      token = page.NextContinuationToken;
-    } while (token);
-    await s3.send(new DeleteBucketCommand({ Bucket: names.bucket }));
-    s3.destroy();
+    await bucket.dispose();
   };
 }
 
