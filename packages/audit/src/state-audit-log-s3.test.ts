@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from '@jest/globals';
 import { S3StateStore } from '@slipway/state';
-import { type MotoBucket, motoBucket } from '@slipway/state/testing';
+import { type MotoBucket, motoBucket } from '@slipway/state/testing/moto';
 import { describeStateAuditLog } from './testing/describe-state-audit-log.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsStateStore, listAll, type StateStore } from '@slipway/state';
-import { type MotoBucket, motoBucket as sharedMotoBucket } from '@slipway/state/testing';
+import { type MotoBucket, motoBucket as sharedMotoBucket } from '@slipway/state/testing/moto';
 
 /** A state store plus a way to throw it away. */
 export interface TestStore {

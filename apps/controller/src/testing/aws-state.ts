@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoLeaseBackend } from '@slipway/lease';
-import { motoBucket } from '@slipway/state/testing';
+import { motoBucket } from '@slipway/state/testing/moto';
 
 export interface AwsStateNames {
   endpoint: string;

@@ -1,3 +1,4 @@
+// Safe to import outside jest (benchmarks): it must not pull in the contract suites.
 import { randomUUID } from 'node:crypto';
 import {
   CreateBucketCommand,

@@ -1,0 +1,168 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { enqueueWebhookEvent, type Queues, type WebhookEventName } from '@slipway/queue';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type ApplicationFunction, createNodeMiddleware, Probot } from 'probot';
+import type { GitHubAppConfig } from './config.js';
+import { HANDLED_EVENTS } from './handled-events.js';
+import { toWebhookEventJob } from './to-webhook-event-job.js';
+
+export const WEBHOOK_PATH = '/api/github/webhooks';
+
+export interface CreateGitHubAppOptions {
+  config: Pick<GitHubAppConfig, 'appId' | 'privateKey' | 'webhookSecret' | 'baseUrl'>;
+  /** Producers; their prefix also namespaces the delivery memory. */
+  queues: Queues;
+  /** For the delivery memory (may be the queues' connection). */
+  redis: Redis;
+  logger: Logger;
+  /** How long to wait for Redis before answering 500 (must stay under probot's 9 s). Default 5000. */
+  enqueueTimeoutMs?: number;
+  /** Injected clock for `receivedAt`. */
+  now?: () => Date;
+}
+
+export interface GitHubApp {
+  probot: Probot;
+  /** The HTTP server (not listening yet): webhooks at {@link WEBHOOK_PATH}, `GET /healthz`, else 404. */
+  server: Server;
+  /** Listen on `port` (0: any free port) at `host`; resolves with the port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting requests and waits for those in flight. Idempotent; leaves queues and redis open. */
+  close(): Promise<void>;
+}
+
+/**
+ * The front door of the push path: probot verifies the signature, then the handler drops
+ * repeat deliveries, enqueues the event durably and lets probot answer 200 — no GitHub API
+ * call before answering. A failure to enqueue makes probot answer 500, so GitHub shows the
+ * delivery as failed and it can be redelivered; nothing is acknowledged that is not in Redis.
+ *
+ * @example
+ * const app = await createGitHubApp({ config, queues, redis, logger });
+ * await app.listen(3000);
+ */
+export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<GitHubApp> {
+  const { config, queues, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const probot = new Probot({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    baseUrl: config.baseUrl,
+    log: logger.child({ name: 'probot' }),
+  });
+
+  const appFn: ApplicationFunction = (app) => {
+    app.on([...HANDLED_EVENTS], async (context) => {
+      const deliveryId = context.id;
+      const ids = { deliveryId, event: context.name };
+      const result = toWebhookEventJob(
+        { id: deliveryId, name: context.name as WebhookEventName, payload: context.payload },
+        now(),
+      );
+      if (!result.ok) {
+        logger.warn({ ...ids, reason: result.reason }, 'delivery dropped: not something the app can act on');
+        return;
+      }
+      const { job } = result;
+      // The job id is the delivery id, and finished jobs are kept three days: a repeat delivery
+      // is dropped by that one round trip to Redis, with no separate memory to keep in step.
+      await enqueueWebhookEvent(queues, job, { timeoutMs: options.enqueueTimeoutMs ?? 5000 });
+      logger.info(
+        {
+          ...ids,
+          installationId: job.installationId,
+          repository: job.repository?.fullName,
+          action: job.action,
+        },
+        'delivery accepted',
+      );
+    });
+    app.onError((error) => {
+      // Called for bad signatures (before any handler) and for handler failures; never log the payload.
+      const { deliveryId, event, signatureMismatch } = describeWebhookError(error);
+      if (signatureMismatch) {
+        logger.warn(
+          { deliveryId, event },
+          'webhook rejected: bad signature (does WEBHOOK_SECRET match the secret in the GitHub App settings?)',
+        );
+      } else {
+        logger.error({ deliveryId, event, err: error }, 'webhook handler failed; GitHub gets a 500');
+      }
+    });
+  };
+
+  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOK_PATH });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (req.url?.startsWith(WEBHOOK_PATH) && !req.headers['x-hub-signature-256']) {
+      // probot answers 400 on its own, silently; we want the attempt on record.
+      logger.warn(
+        { deliveryId: req.headers['x-github-delivery'], event: req.headers['x-github-event'] },
+        'webhook rejected: no X-Hub-Signature-256 header (is a webhook secret set in the GitHub App?)',
+      );
+    }
+    await middleware(req, res, () => {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found"}');
+    });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    probot,
+    server,
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+interface DeliveryLike {
+  id?: string;
+  name?: string;
+}
+
+/**
+ * Where the delivery is on an @octokit/webhooks error: a signature failure wraps an Error whose
+ * `event` is the delivery; a handler failure carries the delivery itself.
+ */
+function describeWebhookError(error: Error): {
+  deliveryId: string | undefined;
+  event: string | undefined;
+  signatureMismatch: boolean;
+} {
+  const outer = (error as { event?: unknown }).event;
+  const delivery = (outer instanceof Error ? (outer as { event?: DeliveryLike }).event : outer) as
+    | DeliveryLike
+    | undefined;
+  return {
+    deliveryId: delivery?.id,
+    event: delivery?.name,
+    signatureMismatch: outer instanceof Error && /signature does not match/.test(outer.message),
+  };
+}

@@ -1,0 +1,31 @@
+export { type BuildKey, buildJobId, parseBuildJobId } from './build-job-id.js';
+export {
+  appendBuildLog,
+  BUILD_LOG_MAX_LINES,
+  BUILD_LOG_TTL_S,
+  type BuildLogEnd,
+  type BuildLogEntry,
+  type BuildLogItem,
+  type BuildLogRef,
+  buildLogKey,
+  endBuildLog,
+  type FollowBuildLogOptions,
+  followBuildLog,
+  readBuildLog,
+} from './build-log.js';
+export { type EnqueueOptions, enqueueWebhookEvent, webhookJobId } from './enqueue-webhook-event.js';
+export {
+  type BuildJob,
+  buildJobSchema,
+  deliveryIdSchema,
+  WEBHOOK_EVENT_NAMES,
+  type WebhookEventJob,
+  type WebhookEventName,
+  type WebhookSubset,
+  webhookEventJobSchema,
+  webhookEventNameSchema,
+  webhookSubsetSchema,
+} from './job-schemas.js';
+export { QueueError, type QueueErrorCode } from './queue-error.js';
+export { DEFAULT_KEY_PREFIX, QUEUE_NAMES, type QueueName } from './queue-names.js';
+export { type CreateQueuesOptions, createQueues, type Queues } from './queues.js';

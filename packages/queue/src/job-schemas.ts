@@ -1,0 +1,80 @@
+import { commitShaSchema, environmentNameSchema, serviceNameSchema, tenantIdSchema } from '@slipway/core';
+import { z } from 'zod';
+
+/** The GitHub events the app enqueues; anything else is answered 200 and dropped. */
+export const WEBHOOK_EVENT_NAMES = [
+  'push',
+  'pull_request',
+  'installation',
+  'installation_repositories',
+  'check_run',
+] as const;
+export const webhookEventNameSchema = z.enum(WEBHOOK_EVENT_NAMES);
+export type WebhookEventName = z.infer<typeof webhookEventNameSchema>;
+
+const repositoryRefSchema = z.object({
+  id: z.number().int().positive(),
+  /** `owner/name`. */
+  fullName: z.string().min(3),
+});
+
+/**
+ * The part of a payload the intake worker needs, and nothing else: the raw payload carries
+ * user data (emails, commit messages) that has no business in Redis or in logs.
+ */
+export const webhookSubsetSchema = z.object({
+  /** push: `refs/heads/main`; pull_request: the head branch; absent otherwise. */
+  ref: z.string().optional(),
+  /** push `after`, pull_request `head.sha`, check_run `head_sha`. */
+  sha: z.string().optional(),
+  /** push: the ref was deleted (nothing to build). */
+  deleted: z.boolean().optional(),
+  pullRequest: z
+    .object({ number: z.number().int().positive(), merged: z.boolean(), baseRef: z.string() })
+    .optional(),
+  /** check_run.rerequested: which check run to re-run (its name says the service). */
+  checkRun: z.object({ id: z.number().int().positive(), name: z.string() }).optional(),
+  /** installation_repositories / installation: repositories added and removed. */
+  repositoriesAdded: z.array(repositoryRefSchema).optional(),
+  repositoriesRemoved: z.array(repositoryRefSchema).optional(),
+  /** Login of the account the app is installed on. */
+  account: z.string().optional(),
+  sender: z.string().optional(),
+});
+export type WebhookSubset = z.infer<typeof webhookSubsetSchema>;
+
+/**
+ * One verified GitHub delivery. The tenant is not known yet (the intake worker resolves it
+ * from the installation), so the installation id is what scopes it.
+ */
+/** GitHub's X-GitHub-Delivery is a UUID; we accept any short word of letters, digits, '-' and '_'. */
+export const deliveryIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, "letters, digits, '-' and '_', at most 200 characters");
+
+export const webhookEventJobSchema = z.object({
+  deliveryId: deliveryIdSchema,
+  event: webhookEventNameSchema,
+  action: z.string().optional(),
+  installationId: z.number().int().positive(),
+  /** Absent for installation events, which concern many repositories. */
+  repository: repositoryRefSchema.optional(),
+  subset: webhookSubsetSchema,
+  /** When the app received it (ISO 8601). */
+  receivedAt: z.iso.datetime(),
+});
+export type WebhookEventJob = z.infer<typeof webhookEventJobSchema>;
+
+/** One service at one commit, for the builders. The tenant is known and always present. */
+export const buildJobSchema = z.object({
+  tenant: tenantIdSchema,
+  service: serviceNameSchema,
+  environment: environmentNameSchema,
+  commit: commitShaSchema,
+  ref: z.string(),
+  installationId: z.number().int().positive(),
+  repository: repositoryRefSchema,
+  /** The delivery that caused it, to follow one push through the logs. */
+  deliveryId: deliveryIdSchema,
+});
+export type BuildJob = z.infer<typeof buildJobSchema>;

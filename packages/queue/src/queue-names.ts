@@ -1,0 +1,17 @@
+/**
+ * Every BullMQ queue Slipway uses, in one place so producers and workers cannot disagree.
+ * BullMQ forbids ':' in queue names; the Redis key prefix (see {@link createQueues}) namespaces them.
+ */
+export const QUEUE_NAMES = {
+  /** Verified GitHub deliveries, waiting for the intake worker (read slipway.yaml, fan out builds). */
+  webhookEvents: 'github-webhook-events',
+  /** One job per service and commit, for the builders. */
+  builds: 'builds',
+  /** Releases to roll out, for the controller. */
+  deploys: 'deploys',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** The Redis key prefix used when none is given. Tests pass a unique one. */
+export const DEFAULT_KEY_PREFIX = 'slipway';

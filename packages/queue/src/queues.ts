@@ -1,0 +1,81 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { BuildJob, WebhookEventJob } from './job-schemas.js';
+import { DEFAULT_KEY_PREFIX, QUEUE_NAMES } from './queue-names.js';
+
+const DAY_S = 24 * 60 * 60;
+
+export interface CreateQueuesOptions {
+  /** One connection for every producer. The caller owns it: {@link Queues.close} leaves it open. */
+  connection: Redis;
+  /** Redis key prefix of every queue (BullMQ's `prefix`). Default `slipway`; tests pass a unique one. */
+  prefix?: string;
+  /**
+   * Connection errors of every queue (BullMQ prints them to the console when nobody listens).
+   * Commands still fail on their own; this is for the log.
+   */
+  onError?: (error: Error, queue: string) => void;
+}
+
+/** The producers' side of Slipway's queues, over one Redis connection. */
+export interface Queues {
+  readonly prefix: string;
+  readonly webhookEvents: Queue<WebhookEventJob>;
+  readonly builds: Queue<BuildJob>;
+  /** Closes the queues (not the connection). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the producers of every queue over `connection`.
+ *
+ * Finished jobs are kept for a bounded time only (Redis is not the system of record): three
+ * days for completed ones — as long as GitHub deliveries are remembered — and two weeks for
+ * failed ones, so someone can look at them.
+ *
+ * @example
+ * const queues = createQueues({ connection: new Redis(url), prefix: 'slipway' });
+ * await enqueueWebhookEvent(queues, job);
+ * await queues.close();
+ */
+export function createQueues(options: CreateQueuesOptions): Queues {
+  const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
+  const common = { connection: options.connection, prefix };
+  const webhookEvents = new Queue<WebhookEventJob>(QUEUE_NAMES.webhookEvents, {
+    ...common,
+    defaultJobOptions: {
+      // The intake worker calls GitHub; a transient failure there must not lose the delivery.
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
+  const builds = new Queue<BuildJob>(QUEUE_NAMES.builds, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
+  const { onError } = options;
+  if (onError) {
+    webhookEvents.on('error', (error) => onError(error, webhookEvents.name));
+    builds.on('error', (error) => onError(error, builds.name));
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    prefix,
+    webhookEvents,
+    builds,
+    close() {
+      closing ??= Promise.allSettled([webhookEvents.close(), builds.close()]).then((results) => {
+        const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+        if (failures.length > 0) throw new AggregateError(failures, 'closing the queues failed');
+      });
+      return closing;
+    },
+  };
+}
