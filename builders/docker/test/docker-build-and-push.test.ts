@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cleanupDocker, testLabel, uniquePrefix } from '@slipway/devenv/testing';
+import { testLabel, uniquePrefix } from '@slipway/devenv/testing';
 import { createGitRepo, type GitFile, type GitRepo } from '@slipway/fakes';
 import Docker from 'dockerode';
 import {
@@ -16,6 +16,7 @@ import {
   UnsafeTarballError,
   withRegistryRetry,
 } from '../src/index.js';
+import { cleanupTestImages } from './cleanup-test-images.js';
 import { craftTarGz } from './tar-helpers.js';
 
 const REGISTRY = '127.0.0.1:5000';
@@ -65,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(repos.map((repo) => repo.remove()));
-  await cleanupDocker(docker, `${testLabel}=${prefix}`);
+  await cleanupTestImages(docker, prefix);
 });
 
 describe('tarball → context → build → push → digest (real engine and registry)', () => {

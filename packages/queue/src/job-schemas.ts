@@ -1,4 +1,12 @@
-import { commitShaSchema, environmentNameSchema, serviceNameSchema, tenantIdSchema } from '@slipway/core';
+import {
+  commitShaSchema,
+  environmentNameSchema,
+  envMapSchema,
+  relativePathSchema,
+  releaseConfigSchema,
+  serviceNameSchema,
+  tenantIdSchema,
+} from '@slipway/core';
 import { z } from 'zod';
 
 /** The GitHub events the app enqueues; anything else is answered 200 and dropped. */
@@ -76,5 +84,13 @@ export const buildJobSchema = z.object({
   repository: repositoryRefSchema,
   /** The delivery that caused it, to follow one push through the logs. */
   deliveryId: deliveryIdSchema,
+  /** How to build, from slipway.yaml at `commit`; paths are repository-relative. Build args are not secrets. */
+  build: z.object({
+    dockerfile: relativePathSchema,
+    context: relativePathSchema,
+    args: envMapSchema,
+  }),
+  /** The service's run settings from slipway.yaml at `commit`, frozen into the Release (secret refs, never values). */
+  config: releaseConfigSchema,
 });
 export type BuildJob = z.infer<typeof buildJobSchema>;

@@ -102,6 +102,14 @@ describe('buildJobId', () => {
         installationId: 42,
         repository: { id: 7, fullName: 'acme/web' },
         deliveryId: 'd-9',
+        build: { dockerfile: 'Dockerfile', context: '.', args: {} },
+        config: {
+          port: 8080,
+          resources: { cpuMillicores: 250, memoryMiB: 128 },
+          health: { path: '/', intervalMs: 5000, timeoutMs: 1000 },
+          env: {},
+          secrets: [],
+        },
       };
       await queues.builds.add('build', data, { jobId: id });
       await queues.builds.add('build', data, { jobId: id });

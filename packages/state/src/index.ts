@@ -12,6 +12,14 @@ export {
 export { normaliseEtag } from './etag.js';
 export type { FileLockOptions } from './file-lock.js';
 export { FsStateStore, type FsStateStoreOptions } from './fs-state-store.js';
+export {
+  bindingKey,
+  InstallationBoundElsewhere,
+  type InstallationRecord,
+  Installations,
+  installationKey,
+  installationRecordSchema,
+} from './github-installations.js';
 export { assertKey, assertKeySegment, assertPrefix, FENCES_FOLDER, fenceKey, isValidKey } from './keys.js';
 export { listAll } from './list-all.js';
 export type { RawObject, WriteCondition } from './raw-store.js';

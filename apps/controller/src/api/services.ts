@@ -2,10 +2,9 @@ import type { AuditLog } from '@slipway/audit';
 import type { TokenService, UserDirectory } from '@slipway/identity';
 import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
-import type { Repositories, StateStore } from '@slipway/state';
+import type { Installations, Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
 import type { GitHubUserClient } from '../github/github-user-client.js';
-import type { Installations } from '../github/installations.js';
 import type { ControllerMetrics } from '../metrics.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 

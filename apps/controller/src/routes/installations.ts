@@ -1,11 +1,11 @@
 import { githubInstallationSchema, tenantIdSchema } from '@slipway/core';
+import { InstallationBoundElsewhere, type InstallationRecord } from '@slipway/state';
 import { z } from 'zod';
 import { auth } from '../api/auth-rule.js';
 import type { Caller } from '../api/caller.js';
 import { ApiError } from '../api/errors.js';
 import { defineRoute } from '../api/route.js';
 import type { ApiServices } from '../api/services.js';
-import { InstallationBoundElsewhere, type InstallationRecord } from '../github/installations.js';
 
 const params = z.object({ tenant: tenantIdSchema });
 

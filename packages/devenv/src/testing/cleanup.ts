@@ -25,8 +25,9 @@ export async function cleanupDocker(docker: Docker, label: string): Promise<void
   );
   const networks = await docker.listNetworks({ filters });
   await Promise.all(networks.map((n) => attempt(() => docker.getNetwork(n.Id).remove())));
-  const images = await docker.listImages({ filters });
-  await Promise.all(images.map((i) => attempt(() => docker.getImage(i.Id).remove({ force: true }))));
+  // Newest first, one at a time: a child image must go before the parent it was built from.
+  const images = (await docker.listImages({ filters })).sort((a, b) => b.Created - a.Created);
+  for (const image of images) await attempt(() => docker.getImage(image.Id).remove({ force: true }));
   if (failures.length > 0)
     throw new AggregateError(failures, `cleanup of Docker objects labelled ${label} failed`);
 }

@@ -1,5 +1,6 @@
-import { ConflictError, type StateStore } from '@slipway/state';
 import { z } from 'zod';
+import { ConflictError } from './errors.js';
+import type { StateStore } from './state-store.js';
 
 /**
  * What the GitHub App learned of an installation from GitHub's `installation` webhooks: which
@@ -19,14 +20,20 @@ export type InstallationRecord = z.infer<typeof installationRecordSchema>;
 /** Which tenant an installation deploys into: one document per installation, so it can bind only once. */
 const bindingSchema = z.object({ installationId: z.int().positive(), tenant: z.string() });
 
+/** Where an installation's record lives; not under a tenant, since the tenant is what it leads to. */
 export const installationKey = (id: number) => `github/installations/${id}.json`;
+/** Where an installation's tenant binding lives. */
 export const bindingKey = (id: number) => `github/bindings/${id}.json`;
 
+/** The installation is bound to another tenant; unbind it there first. */
 export class InstallationBoundElsewhere extends Error {
   override readonly name = 'InstallationBoundElsewhere';
 }
 
-/** Installation records and their tenant bindings in the state store. */
+/**
+ * GitHub App installation records and their tenant bindings in the state store. The GitHub App
+ * writes records (from `installation` webhooks) and reads bindings; the controller binds.
+ */
 export class Installations {
   readonly #store: StateStore;
 
