@@ -52,7 +52,7 @@ const firstAdmin = await bootstrapAdmin({ users, tokens });
 
 console.log('slipway: running (Ctrl-C stops)');
 console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/leader)`);
-console.log(`  state           ${config.mode === 'local' ? config.dataDir : ''}`);
+console.log(`  state           ${config.mode === 'local' ? config.dataDir : `s3://${config.stateBucket}`}`);
 console.log('  not built yet:  GitHub App, builder, agent, edge, dashboard (issues 5–7)');
 if (firstAdmin) {
   console.log('\nslipway: first start — an admin token, shown this once (keep it):');

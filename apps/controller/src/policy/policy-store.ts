@@ -1,11 +1,5 @@
-import { applyPolicyPatch, defaultPolicy, type Policy, type PolicyPatch, policySchema } from '@slipway/core';
-import {
-  CorruptDocumentError,
-  KEEP_DOCUMENT,
-  type StateStore,
-  tenantPrefix,
-  updateDocument,
-} from '@slipway/state';
+import { applyPolicyPatch, defaultPolicy, type PolicyPatch, policySchema } from '@slipway/core';
+import { CorruptDocumentError, type StateStore, tenantPrefix, updateDocument } from '@slipway/state';
 import { z } from 'zod';
 
 export const storedPolicySchema = z.object({
@@ -68,10 +62,8 @@ export class PolicyStore {
       }
       const policy = applyPolicyPatch(stored?.policy ?? defaultPolicy(tenant), patch);
       result = { policy, version: version + 1, updatedAt: options.now, updatedBy: options.by };
-      return result ?? KEEP_DOCUMENT;
+      return result;
     });
     return result!;
   }
 }
-
-export type { Policy };
