@@ -2,7 +2,7 @@ import { StateAuditLog } from '@slipway/audit';
 import { TokenService, UserDirectory } from '@slipway/identity';
 import { LeaderElector } from '@slipway/lease';
 import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
-import { createRepositories, Installations } from '@slipway/state';
+import { createRepositories, Installations, PolicyStore } from '@slipway/state';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,7 +14,6 @@ import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
 import { createControllerMetrics } from './metrics.js';
-import { PolicyStore } from './policy/policy-store.js';
 import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
 

@@ -6,11 +6,14 @@ export interface BuildKey {
   tenant: string;
   service: string;
   sha: string;
+  /** 1 (the default) for the first run; a re-run of the same commit counts up. */
+  attempt?: number;
 }
 
 /**
- * The deterministic BullMQ job id of a build, `tenant.service.sha`, so a repeat delivery or a
- * second fan-out of the same push adds nothing.
+ * The deterministic BullMQ job id of a build, `tenant.service.sha` (with `.a<n>` appended for
+ * re-run n ≥ 2), so a repeat delivery or a second fan-out of the same push adds nothing, while a
+ * re-run asked for on GitHub gets a job of its own.
  *
  * '.' and not ':' because BullMQ refuses ':' in custom ids (it only lets through three-part
  * ids for old repeatable jobs, a loophole we should not lean on). Tenant and service are DNS
@@ -31,16 +34,28 @@ export function buildJobId(key: BuildKey): string {
       );
     }
   }
-  return `${key.tenant}.${key.service}.${key.sha}`;
+  const attempt = key.attempt ?? 1;
+  if (!Number.isInteger(attempt) || attempt < 1) {
+    throw new QueueError(
+      'INVALID_BUILD_JOB_ID',
+      `Cannot make a build job id: attempt ${attempt} is not a whole number ≥ 1.`,
+    );
+  }
+  const base = `${key.tenant}.${key.service}.${key.sha}`;
+  return attempt === 1 ? base : `${base}.a${attempt}`;
 }
 
 /** The inverse of {@link buildJobId}; undefined for anything it did not make. */
 export function parseBuildJobId(id: string): BuildKey | undefined {
   const parts = id.split('.');
-  if (parts.length !== 3) return undefined;
-  const [tenant, service, sha] = parts as [string, string, string];
+  if (parts.length !== 3 && parts.length !== 4) return undefined;
+  const [tenant, service, sha, suffix] = parts as [string, string, string, string | undefined];
+  const attempt = suffix === undefined ? 1 : /^a\d{1,6}$/.test(suffix) ? Number(suffix.slice(1)) : Number.NaN;
+  if (Number.isNaN(attempt)) return undefined;
   try {
-    return buildJobId({ tenant, service, sha }) === id ? { tenant, service, sha } : undefined;
+    return buildJobId({ tenant, service, sha, attempt }) === id
+      ? { tenant, service, sha, attempt }
+      : undefined;
   } catch {
     // Not one of ours: the caller asked "is this a build job id?", and the answer is no.
     return undefined;

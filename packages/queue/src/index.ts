@@ -17,7 +17,9 @@ export { type EnqueueOptions, enqueueWebhookEvent, webhookJobId } from './enqueu
 export {
   type BuildJob,
   buildJobSchema,
+  type DeployJob,
   deliveryIdSchema,
+  deployJobSchema,
   WEBHOOK_EVENT_NAMES,
   type WebhookEventJob,
   type WebhookEventName,
@@ -26,6 +28,14 @@ export {
   webhookEventNameSchema,
   webhookSubsetSchema,
 } from './job-schemas.js';
+export {
+  type BuildLine,
+  isLatestBuild,
+  latestBuild,
+  latestBuildKey,
+  type MarkLatestResult,
+  markLatestBuild,
+} from './latest-build.js';
 export { QueueError, type QueueErrorCode } from './queue-error.js';
 export { DEFAULT_KEY_PREFIX, QUEUE_NAMES, type QueueName } from './queue-names.js';
 export { type CreateQueuesOptions, createQueues, type Queues } from './queues.js';

@@ -92,5 +92,24 @@ export const buildJobSchema = z.object({
   }),
   /** The service's run settings from slipway.yaml at `commit`, frozen into the Release (secret refs, never values). */
   config: releaseConfigSchema,
+  /** Absent or 1 for the first run of this commit; a re-run asked for on GitHub counts up. */
+  attempt: z.int().min(1).optional(),
 });
 export type BuildJob = z.infer<typeof buildJobSchema>;
+
+/**
+ * A Release ready to roll out, for the controller's leader. Enqueued by a builder once the
+ * Release is recorded; the job id is the release id, so a retried build enqueues it once.
+ */
+export const deployJobSchema = z.object({
+  tenant: tenantIdSchema,
+  environment: environmentNameSchema,
+  service: serviceNameSchema,
+  releaseId: z.string().min(1).max(64),
+  commit: commitShaSchema,
+  ref: z.string(),
+  installationId: z.number().int().positive(),
+  repository: repositoryRefSchema,
+  deliveryId: deliveryIdSchema,
+});
+export type DeployJob = z.infer<typeof deployJobSchema>;

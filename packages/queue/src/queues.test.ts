@@ -77,8 +77,14 @@ describe('buildJobId', () => {
     expect(id).toBe(`acme.web.${sha}`);
     expect(id).not.toContain(':');
     expect(buildJobId({ tenant: 'acme', service: 'web', sha })).toBe(id);
-    expect(parseBuildJobId(id)).toEqual({ tenant: 'acme', service: 'web', sha });
+    expect(parseBuildJobId(id)).toEqual({ tenant: 'acme', service: 'web', sha, attempt: 1 });
     expect(parseBuildJobId('delivery-123')).toBeUndefined();
+    const rerun = buildJobId({ tenant: 'acme', service: 'web', sha, attempt: 3 });
+    expect(rerun).toBe(`${id}.a3`);
+    expect(parseBuildJobId(rerun)).toEqual({ tenant: 'acme', service: 'web', sha, attempt: 3 });
+    expect(parseBuildJobId(`${id}.a0`)).toBeUndefined();
+    expect(parseBuildJobId(`${id}.x2`)).toBeUndefined();
+    expect(() => buildJobId({ tenant: 'acme', service: 'web', sha, attempt: 0 })).toThrow(/attempt 0/);
   });
 
   it('refuses parts that would make an ambiguous or unsafe id', () => {

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BuildJob, WebhookEventJob } from './job-schemas.js';
+import type { BuildJob, DeployJob, WebhookEventJob } from './job-schemas.js';
 import { DEFAULT_KEY_PREFIX, QUEUE_NAMES } from './queue-names.js';
 
 const DAY_S = 24 * 60 * 60;
@@ -22,6 +22,8 @@ export interface Queues {
   readonly prefix: string;
   readonly webhookEvents: Queue<WebhookEventJob>;
   readonly builds: Queue<BuildJob>;
+  /** Releases to roll out, consumed by the controller's leader. */
+  readonly deploys: Queue<DeployJob>;
   /** Closes the queues (not the connection). Idempotent. */
   close(): Promise<void>;
 }
@@ -60,18 +62,28 @@ export function createQueues(options: CreateQueuesOptions): Queues {
       removeOnFail: { age: 14 * DAY_S },
     },
   });
+  const deploys = new Queue<DeployJob>(QUEUE_NAMES.deploys, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
+  const all = [webhookEvents, builds, deploys];
   const { onError } = options;
   if (onError) {
-    webhookEvents.on('error', (error) => onError(error, webhookEvents.name));
-    builds.on('error', (error) => onError(error, builds.name));
+    for (const queue of all) queue.on('error', (error) => onError(error, queue.name));
   }
   let closing: Promise<void> | undefined;
   return {
     prefix,
     webhookEvents,
     builds,
+    deploys,
     close() {
-      closing ??= Promise.allSettled([webhookEvents.close(), builds.close()]).then((results) => {
+      closing ??= Promise.allSettled(all.map((queue) => queue.close())).then((results) => {
         const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
         if (failures.length > 0) throw new AggregateError(failures, 'closing the queues failed');
       });

@@ -22,6 +22,7 @@ export {
 } from './github-installations.js';
 export { assertKey, assertKeySegment, assertPrefix, FENCES_FOLDER, fenceKey, isValidKey } from './keys.js';
 export { listAll } from './list-all.js';
+export { PolicyStore, PolicyVersionConflict, type StoredPolicy, storedPolicySchema } from './policy-store.js';
 export type { RawObject, WriteCondition } from './raw-store.js';
 export { createRepositories, type Repositories } from './repositories.js';
 export { type KeyedDocument, Repository, type RepositoryOptions, type ScanResult } from './repository.js';
@@ -29,6 +30,10 @@ export { type S3ConnectionOptions, S3StateStore, type S3StateStoreOptions } from
 export {
   allocationKey,
   allocationsPrefix,
+  buildKey,
+  buildLogArchiveKey,
+  buildLogsPrefix,
+  buildsPrefix,
   hostKey,
   hostsPrefix,
   releaseKey,
@@ -51,6 +56,12 @@ export type {
   StoredDocument,
 } from './state-store.js';
 export { MAX_LIST_LIMIT, StateStoreBase } from './state-store-base.js';
+export {
+  createStateStore,
+  StateConfigError,
+  type StateStoreConfig,
+  stateStoreConfigFromEnv,
+} from './state-store-config.js';
 export { KEEP_DOCUMENT, type UpdateDocumentOptions, updateDocument } from './update-document.js';
 export {
   diffEtags,

@@ -1,6 +1,10 @@
 import {
   type Allocation,
   allocationSchema,
+  type Build,
+  type BuildLogArchive,
+  buildLogArchiveSchema,
+  buildSchema,
   type Host,
   hostSchema,
   type Release,
@@ -13,7 +17,16 @@ import {
   tenantSchema,
 } from '@slipway/core';
 import { Repository } from './repository.js';
-import { allocationKey, hostKey, releaseKey, rolloutKey, serviceKey, tenantKey } from './state-keys.js';
+import {
+  allocationKey,
+  buildKey,
+  buildLogArchiveKey,
+  hostKey,
+  releaseKey,
+  rolloutKey,
+  serviceKey,
+  tenantKey,
+} from './state-keys.js';
 import type { StateStore } from './state-store.js';
 
 const SEGMENT = '[^/]+';
@@ -31,6 +44,9 @@ export interface Repositories {
   releases: Repository<Release>;
   rollouts: Repository<Rollout>;
   allocations: Repository<Allocation>;
+  builds: Repository<Build>;
+  /** Finished builds' logs; create only. */
+  buildLogs: Repository<BuildLogArchive>;
 }
 
 /**
@@ -84,6 +100,21 @@ export function createRepositories(store: StateStore): Repositories {
       schema: allocationSchema,
       keyOf: allocationKey,
       ownsKey: owns('allocations', SEGMENT, SEGMENT, SEGMENT),
+    }),
+    builds: new Repository({
+      store,
+      kind: 'build',
+      schema: buildSchema,
+      keyOf: buildKey,
+      ownsKey: owns('builds', SEGMENT),
+    }),
+    buildLogs: new Repository({
+      store,
+      kind: 'build log',
+      schema: buildLogArchiveSchema,
+      keyOf: buildLogArchiveKey,
+      ownsKey: owns('build-logs', SEGMENT),
+      immutable: true,
     }),
   };
 }

@@ -11,6 +11,8 @@ import { assertKeySegment } from './keys.js';
  * tenants/<tenant>/releases/<environment>/<service>/<release>.json
  * tenants/<tenant>/rollouts/<environment>/<service>/<rollout>.json
  * tenants/<tenant>/allocations/<environment>/<service>/<allocation>.json
+ * tenants/<tenant>/builds/<build>.json
+ * tenants/<tenant>/build-logs/<build>.json   (a finished build's log, copied from its Redis stream)
  * _fences/<family>.json                      (fencing records, written by the store only)
  * ```
  *
@@ -73,3 +75,12 @@ export const allocationsPrefix = (tenant: string, environment?: string, service?
   scoped('allocations', tenant, environment, service);
 export const allocationKey = (a: { tenant: string; environment: string; service: string; id: string }) =>
   document(allocationsPrefix(a.tenant, a.environment, a.service), a.id, 'allocation id');
+
+export const buildsPrefix = (tenant: string) => `${tenantFolder(tenant)}builds/`;
+export const buildKey = (b: { tenant: string; id: string }) =>
+  document(buildsPrefix(b.tenant), b.id, 'build id');
+
+export const buildLogsPrefix = (tenant: string) => `${tenantFolder(tenant)}build-logs/`;
+/** A finished build's archived log (the live one is a Redis stream, see `@slipway/queue`). */
+export const buildLogArchiveKey = (b: { tenant: string; id: string }) =>
+  document(buildLogsPrefix(b.tenant), b.id, 'build id');

@@ -2,11 +2,10 @@ import type { AuditLog } from '@slipway/audit';
 import type { TokenService, UserDirectory } from '@slipway/identity';
 import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
-import type { Installations, Repositories, StateStore } from '@slipway/state';
+import type { Installations, PolicyStore, Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
 import type { GitHubUserClient } from '../github/github-user-client.js';
 import type { ControllerMetrics } from '../metrics.js';
-import type { PolicyStore } from '../policy/policy-store.js';
 
 /** Everything route handlers may use; built once by the controller and passed in (no singletons). */
 export interface ApiServices {

@@ -1,9 +1,9 @@
 import { policyPatchSchema, tenantIdSchema } from '@slipway/core';
+import { PolicyVersionConflict, storedPolicySchema } from '@slipway/state';
 import { z } from 'zod';
 import { auth } from '../api/auth-rule.js';
 import { ApiError } from '../api/errors.js';
 import { defineRoute } from '../api/route.js';
-import { PolicyVersionConflict, storedPolicySchema } from '../policy/policy-store.js';
 
 const params = z.object({ tenant: tenantIdSchema });
 const policyView = storedPolicySchema.meta({ id: 'StoredPolicy' });

@@ -45,5 +45,27 @@ export const buildSchema = z.object({
   finishedAt: timestampSchema.nullable(),
   /** Why it failed, in words for the user; null unless failed. */
   error: z.string().max(2000).nullable(),
+  /** 1 for the first run of this commit; a re-run (check_run.rerequested) counts up. */
+  attempt: z.int().min(1).default(1),
+  /** The branch or tag ref that was pushed, e.g. `refs/heads/main`. */
+  ref: z.string().max(255).nullable().default(null),
+  /** The Release it recorded; null until it succeeds. */
+  releaseId: recordIdSchema.nullable().default(null),
 });
 export type Build = z.infer<typeof buildSchema>;
+
+/**
+ * A finished build's log, copied from its live Redis stream into the state store so it outlives
+ * the stream's TTL. Written once, when the build ends.
+ */
+export const buildLogArchiveSchema = z.object({
+  tenant: tenantIdSchema,
+  /** The build's id (also the document's name). */
+  id: recordIdSchema,
+  status: buildStatusSchema,
+  lines: z.array(z.string()),
+  /** True when the live stream had dropped its oldest lines (it keeps about 10,000). */
+  truncated: z.boolean(),
+  finishedAt: timestampSchema,
+});
+export type BuildLogArchive = z.infer<typeof buildLogArchiveSchema>;

@@ -85,6 +85,9 @@ describe('domain schemas accept well-formed records', () => {
         startedAt: null,
         finishedAt: null,
         error: null,
+        attempt: 2,
+        ref: 'refs/heads/main',
+        releaseId: null,
       },
     ],
     [

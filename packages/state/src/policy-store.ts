@@ -1,6 +1,9 @@
 import { applyPolicyPatch, defaultPolicy, type PolicyPatch, policySchema } from '@slipway/core';
-import { CorruptDocumentError, type StateStore, tenantPrefix, updateDocument } from '@slipway/state';
 import { z } from 'zod';
+import { CorruptDocumentError } from './errors.js';
+import { tenantPrefix } from './state-keys.js';
+import type { StateStore } from './state-store.js';
+import { updateDocument } from './update-document.js';
 
 export const storedPolicySchema = z.object({
   policy: policySchema,
