@@ -28,6 +28,14 @@ describe('controllerConfigFromEnv', () => {
     expect(() => controllerConfigFromEnv({ SLIPWAY_MODE: 'kubernetes' }, '/')).toThrow(/SLIPWAY_MODE: /);
   });
 
+  it("shares the queues' Redis prefix (`slipway`, keys `<prefix>:…`) and refuses one with a colon", () => {
+    expect(controllerConfigFromEnv({}, '/').redisPrefix).toBe('slipway');
+    expect(controllerConfigFromEnv({ SLIPWAY_REDIS_PREFIX: 'staging' }, '/').redisPrefix).toBe('staging');
+    expect(() => controllerConfigFromEnv({ SLIPWAY_REDIS_PREFIX: 'slipway:' }, '/')).toThrow(
+      /SLIPWAY_REDIS_PREFIX: .*no trailing colon/,
+    );
+  });
+
   it('reads AWS mode settings', () => {
     const config = controllerConfigFromEnv(
       {

@@ -16,10 +16,19 @@ const common = {
   leaseName: z.string().min(1).default('controller'),
   leaseTtlMs: z.coerce.number().int().min(100).max(5000).default(4000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Shared rate-limit counters (and, later, pub/sub between replicas); without it each replica counts alone. */
+  /**
+   * Live build logs (`follow`), shared rate-limit counters (and, later, pub/sub between replicas).
+   * Without it each replica counts alone and build logs come from the state store's archive only.
+   */
   redisUrl: z.string().startsWith('redis://', 'expected a redis:// URL').optional(),
-  /** Prefix of every Redis key this deployment writes (tests give each run its own). */
-  redisPrefix: z.string().min(1).default('slipway:'),
+  /**
+   * Namespace of every Redis key, shared with the GitHub App and the builders (keys are
+   * `<prefix>:…`, so one value namespaces every process; tests give each run its own).
+   */
+  redisPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (keys are `<prefix>:…`; no trailing colon)')
+    .default('slipway'),
   rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Shared with the dashboard, which exchanges OAuth sign-ins for API sessions with it. */
   dashboardSecret: z.string().min(32, 'at least 32 characters (openssl rand -hex 32)').optional(),

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiServices } from './api/services.js';
 import type { Backends } from './backends.js';
+import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
 import { GitHubUserClient } from './github/github-user-client.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
@@ -35,6 +36,8 @@ export interface ControllerOptions {
   loops?: readonly LeaderLoop[];
   /** The clock for API timestamps and token expiry (tests move it). */
   now?: () => number;
+  /** Timings and limits of build log followers (tests shorten them). */
+  buildLogs?: Pick<BuildLogReaderOptions, 'heartbeatMs' | 'idleCheckMs' | 'blockMs' | 'maxFollowers'>;
 }
 
 /** Wires one controller replica: API on every replica, leader loops only while it holds the lease. */
@@ -67,11 +70,22 @@ export async function createController(options: ControllerOptions): Promise<Cont
   });
   loops.attach(elector);
 
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        lazyConnect: false,
+        maxRetriesPerRequest: 2,
+        // Build log followers duplicate this connection; the name lets operators count them (CLIENT LIST).
+        connectionName: `slipway-controller:${config.controllerId.replace(/\s/g, '_')}`,
+      })
+    : undefined;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis: connection problem'));
+
   const { store } = backends;
   const users = new UserDirectory({ store });
+  const repos = createRepositories(store);
   const services: ApiServices = {
     store,
-    repos: createRepositories(store),
+    repos,
     users,
     tokens: new TokenService({ store, users }),
     audit: new StateAuditLog({ store }),
@@ -81,6 +95,13 @@ export async function createController(options: ControllerOptions): Promise<Cont
       cipher: new LocalKeyCipher({ keys: { local: loadSecretsKey(config) }, activeKeyId: 'local' }),
     }),
     installations: new Installations({ store }),
+    buildLogs: new BuildLogReader({
+      ...options.buildLogs,
+      repos,
+      prefix: config.redisPrefix,
+      logger: logger.child({ component: 'build-logs' }),
+      ...(redis ? { redis } : {}),
+    }),
     github: new GitHubUserClient({ baseUrl: config.githubApiUrl }),
     logger,
     now: options.now ?? Date.now,
@@ -93,18 +114,16 @@ export async function createController(options: ControllerOptions): Promise<Cont
       metrics,
     },
   };
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
-    : undefined;
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis: connection problem'));
   const app = await createServer({
     services,
     rateLimit: {
       perMinute: config.rateLimitPerMinute,
-      keyPrefix: `${config.redisPrefix}ratelimit:`,
+      keyPrefix: `${config.redisPrefix}:ratelimit:`,
       ...(redis ? { redis } : {}),
     },
   });
+  // Open log streams would hold the server open; ending them lets clients resume on another replica.
+  app.addHook('preClose', async () => services.buildLogs.close());
 
   let stopping: Promise<void> | undefined;
   return {

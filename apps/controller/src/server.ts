@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { authenticate } from './api/authenticate.js';
+import { closeUnusedConnectionsOnClose } from './api/close-unused-connections.js';
 import { installErrorHandlers } from './api/error-handler.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerRateLimit } from './api/rate-limit.js';
@@ -31,6 +32,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  closeUnusedConnectionsOnClose(app);
   await registerOpenApi(app);
   app.addHook('onRequest', (request) => authenticate(request, options.services));
   await registerRateLimit(app, options.rateLimit);

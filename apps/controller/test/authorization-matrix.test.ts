@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type FakeGitHub, startFakeGitHub } from '@slipway/fakes';
 import { routeTable } from '../src/routes/index.js';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
+import { sampleBuild, sampleRelease } from './support/records.js';
 
 const principals = [
   'anonymous',
@@ -51,6 +52,11 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'secrets.list': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'secrets.set': /*     */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
   'secrets.delete': /*  */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
+  'builds.list': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'builds.get': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'builds.logs': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'releases.list': /*   */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'releases.get': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'audit.tenant': /*    */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
   'audit.all': /*       */ [401, 403, 403, 403, 403, 200, 403, 401, 401],
 };
@@ -118,6 +124,16 @@ async function fixture() {
     { ...stored.value, githubInstallations: [{ installationId: installBound, account: org }] },
     { ifMatch: stored.etag },
   );
+  const build = (await repos.builds.create(sampleBuild({ tenant, id: `b-${suffix}` }))).value;
+  await repos.buildLogs.create({
+    tenant,
+    id: build.id,
+    status: 'succeeded',
+    lines: ['Step 1/1 : FROM slipway/busybox:local'],
+    truncated: false,
+    finishedAt: '2025-11-26T07:01:00.000Z',
+  });
+  const release = (await repos.releases.create(sampleRelease({ tenant, id: `r-${suffix}` }))).value;
   const bearer: Record<PrincipalName, string | undefined> = {
     anonymous: undefined,
     viewer: (await makeToken(harness, viewer.id, { tenant, role: 'viewer' })).token,
@@ -151,6 +167,8 @@ async function fixture() {
     installToBind,
     installBound,
     ownerGithubToken,
+    build: build.id,
+    release: release.id,
   };
 }
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -216,6 +234,11 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
   'secrets.list': (f) => ({ method: 'GET', path: secretPath(f) }),
   'secrets.set': (f) => ({ method: 'PUT', path: `${secretPath(f)}/API_KEY`, body: { value: 'k-123' } }),
   'secrets.delete': (f) => ({ method: 'DELETE', path: `${secretPath(f)}/DATABASE_URL` }),
+  'builds.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds` }),
+  'builds.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds/${f.build}` }),
+  'builds.logs': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds/${f.build}/logs` }),
+  'releases.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/releases` }),
+  'releases.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/releases/${f.release}` }),
   'audit.tenant': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/audit` }),
   'audit.all': () => ({ method: 'GET', path: '/v1/audit' }),
 };

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `${uniquePrefix('ratelimit')}:`;
+const prefix = uniquePrefix('ratelimit');
 let harness: Harness;
 
 beforeAll(async () => {
@@ -44,7 +44,7 @@ describe('per-token rate limits (counted in Redis)', () => {
 
     expect((await harness.call('GET', '/v1/me', { token: bobToken })).status).toBe(200);
     const redis = new Redis(redisUrl);
-    const counters = await redis.keys(`${prefix}*`); // the counters live in Redis, shared by replicas
+    const counters = await redis.keys(`${prefix}:ratelimit:*`); // the counters live in Redis, shared by replicas
     redis.disconnect();
     expect(counters.length).toBeGreaterThan(0);
   });

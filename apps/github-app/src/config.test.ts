@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { GitHubAppConfigError, githubAppConfigFromEnv } from './config.js';
+import { GitHubAppConfigError, githubAppConfigFromEnv, needsAppRegistration } from './config.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
   type: 'pkcs1',
@@ -27,7 +27,10 @@ describe('githubAppConfigFromEnv', () => {
       webhookSecret: 's',
       baseUrl: 'http://127.0.0.1:9999/api/v3',
       port: 3000,
+      host: '0.0.0.0',
       keyPrefix: 'slipway',
+      // The controller's state store: local mode by default, in <cwd>/.slipway/state.
+      state: { mode: 'local', root: join(tmpdir(), '.slipway', 'state') },
     });
     expect(config.privateKey).toContain('BEGIN RSA PRIVATE KEY');
   });
@@ -37,7 +40,7 @@ describe('githubAppConfigFromEnv', () => {
     // An empty folder: probot would otherwise pick up any *.pem lying in cwd.
     const empty = mkdtempSync(join(tmpdir(), 'ghapp-config-'));
     try {
-      githubAppConfigFromEnv({ PORT: '3000' }, empty);
+      githubAppConfigFromEnv({ PORT: '3000', SLIPWAY_MODE: 'cloud' }, empty);
     } catch (caught) {
       error = caught;
     } finally {
@@ -47,5 +50,11 @@ describe('githubAppConfigFromEnv', () => {
     expect((error as Error).message).toMatch(/APP_ID/);
     expect((error as Error).message).toMatch(/WEBHOOK_SECRET/);
     expect((error as Error).message).toMatch(/PRIVATE_KEY or PRIVATE_KEY_PATH/);
+    expect((error as Error).message).toMatch(/SLIPWAY_MODE/);
+  });
+
+  it('asks for registration only when no app is configured at all', () => {
+    expect(needsAppRegistration({})).toBe(true);
+    expect(needsAppRegistration({ APP_ID: '123' })).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { getPrivateKey } from '@probot/get-private-key';
+import { StateConfigError, type StateStoreConfig, stateStoreConfigFromEnv } from '@slipway/state';
 import { z } from 'zod';
 
 /** Everything the GitHub App needs, read once at start-up (see {@link githubAppConfigFromEnv}). */
@@ -9,10 +10,14 @@ export interface GitHubAppConfig {
   /** GitHub Enterprise (or the fake): `${GHE_PROTOCOL}://${GHE_HOST}/api/v3`; undefined for github.com. */
   baseUrl: string | undefined;
   port: number;
+  /** Address to listen on (probot's HOST); default all interfaces. */
+  host: string;
   redisUrl: string;
   /** Redis key prefix of every queue and key the app writes. */
   keyPrefix: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Where installation records and tenant bindings live: the controller's state store. */
+  state: StateStoreConfig;
 }
 
 const envSchema = z.object({
@@ -21,6 +26,7 @@ const envSchema = z.object({
   GHE_HOST: z.string().min(1).optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   SLIPWAY_REDIS_PREFIX: z
     .string()
@@ -37,7 +43,10 @@ export class GitHubAppConfigError extends Error {
 
 /**
  * Reads probot's own variables (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
- * GHE_HOST, GHE_PROTOCOL, PORT) plus REDIS_URL and SLIPWAY_REDIS_PREFIX. Called once, by main.
+ * GHE_HOST, GHE_PROTOCOL, PORT, HOST) plus REDIS_URL, SLIPWAY_REDIS_PREFIX, LOG_LEVEL and the
+ * state store's variables (SLIPWAY_MODE, SLIPWAY_DATA_DIR or AWS_REGION, AWS_ENDPOINT_URL,
+ * SLIPWAY_STATE_BUCKET, SLIPWAY_STATE_PREFIX — see `stateStoreConfigFromEnv`). Pure: it reads
+ * `env` and, for PRIVATE_KEY_PATH or a *.pem, files under `cwd`. Called once, at start-up.
  *
  * @throws GitHubAppConfigError listing every missing or invalid variable.
  */
@@ -49,7 +58,14 @@ export function githubAppConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd
   // Same rules as probot: PRIVATE_KEY (PEM, base64 or with escaped newlines), else PRIVATE_KEY_PATH, else a *.pem in cwd.
   const privateKey = getPrivateKey({ env, cwd });
   if (!privateKey) problems.push('PRIVATE_KEY or PRIVATE_KEY_PATH: the GitHub App private key (PEM)');
-  if (!parsed.success || !privateKey) {
+  let state: StateStoreConfig | undefined;
+  try {
+    state = stateStoreConfigFromEnv(env, cwd);
+  } catch (error) {
+    if (!(error instanceof StateConfigError)) throw error;
+    problems.push(error.message);
+  }
+  if (!parsed.success || !privateKey || !state) {
     throw new GitHubAppConfigError(
       `The GitHub App is not configured: ${problems.join('; ')}. Set these variables (see apps/github-app/README.md).`,
     );
@@ -61,8 +77,18 @@ export function githubAppConfigFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd
     webhookSecret: vars.WEBHOOK_SECRET,
     baseUrl: vars.GHE_HOST ? `${vars.GHE_PROTOCOL}://${vars.GHE_HOST}/api/v3` : undefined,
     port: vars.PORT,
+    host: vars.HOST,
     redisUrl: vars.REDIS_URL,
     keyPrefix: vars.SLIPWAY_REDIS_PREFIX,
     logLevel: vars.LOG_LEVEL,
+    state,
   };
+}
+
+/**
+ * True when no GitHub App is configured at all (no APP_ID): the time for probot's app-manifest
+ * registration. With APP_ID set, a missing key or secret is a configuration error instead.
+ */
+export function needsAppRegistration(env: NodeJS.ProcessEnv): boolean {
+  return !env.APP_ID;
 }

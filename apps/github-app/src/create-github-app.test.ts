@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { examplePayload, type FakeGitHub, signWebhook, startFakeGitHub } from '@slipway/fakes';
-import { createQueues, type Queues, type WebhookEventJob, webhookJobId } from '@slipway/queue';
+import {
+  createQueues,
+  type InboxPump,
+  type Queues,
+  startInboxPump,
+  type WebhookEventJob,
+  webhookInboxKey,
+  webhookJobId,
+} from '@slipway/queue';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createGitHubApp, type GitHubApp, WEBHOOK_PATH } from './create-github-app.js';
@@ -16,6 +24,7 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
   let redis: Redis;
   let queues: Queues;
   let app: GitHubApp;
+  let pump: InboxPump;
   let url: string;
   let repo: { id: number; installationId: number };
 
@@ -34,15 +43,17 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
         baseUrl: fake.baseUrl,
       },
       queues,
-      redis,
       logger,
     });
+    // The app appends to the webhook inbox; the pump moves deliveries into the queue, dropping repeats.
+    pump = startInboxPump({ queues, blockMs: 50 });
     url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}${WEBHOOK_PATH}`;
   });
 
   afterAll(async () => {
     await app.close();
     await app.close(); // idempotent
+    await pump.close();
     await queues.close();
     await cleanupRedis(redis, prefix);
     await redis.quit();
@@ -59,9 +70,21 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
       body: signed.body,
     };
   };
-  const jobOf = async (deliveryId: string): Promise<WebhookEventJob | undefined> =>
-    (await queues.webhookEvents.getJob(webhookJobId({ deliveryId })))?.data;
-  const count = () => queues.webhookEvents.count();
+  /** Waits until the pump has moved everything the app appended to the inbox. */
+  const drained = async () => {
+    const deadline = Date.now() + 5000;
+    while ((await redis.xlen(webhookInboxKey(prefix))) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const jobOf = async (deliveryId: string): Promise<WebhookEventJob | undefined> => {
+    await drained();
+    return (await queues.webhookEvents.getJob(webhookJobId({ deliveryId })))?.data;
+  };
+  const count = async () => {
+    await drained();
+    return queues.webhookEvents.count();
+  };
   const repository = { owner: 'acme', name: 'web', id: 0 };
 
   beforeAll(() => {
@@ -196,10 +219,10 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
     const labeled = examplePayload('pull_request', { action: 'labeled', repository, installationId: 1 });
     expect((await post({ event: 'pull_request', payload: labeled })).status).toBe(200);
     expect(await count()).toBe(before);
-    expect(await redis.exists(`${prefix}:github:delivery:${deliveryId}`)).toBe(0);
+    expect(await jobOf(deliveryId)).toBeUndefined();
   });
 
-  it('answers 500 and remembers nothing when Redis cannot take the job, so a redelivery still counts', async () => {
+  it('answers 500 and stores nothing when Redis cannot take the delivery, so a redelivery still counts', async () => {
     // Nothing listens on port 1: every command fails or waits, like Redis being away.
     const broken = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     broken.on('error', () => {}); // expected: connection refused, over and over
@@ -214,7 +237,6 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
     const down = await createGitHubApp({
       config,
       queues: brokenQueues,
-      redis,
       logger,
       enqueueTimeoutMs: 500,
     });
@@ -234,7 +256,7 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
       });
       expect(response.status).toBe(500);
       const deliveryId = signed.headers['x-github-delivery']!;
-      expect(await redis.exists(`${prefix}:github:delivery:${deliveryId}`)).toBe(0);
+      expect(await jobOf(deliveryId)).toBeUndefined();
       // GitHub's redelivery, now that Redis is back, is enqueued.
       const again = await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
       expect(again.status).toBe(200);

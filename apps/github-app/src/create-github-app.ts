@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { enqueueWebhookEvent, type Queues, type WebhookEventName } from '@slipway/queue';
-import type { Redis } from 'ioredis';
+import { appendToInbox, type Queues, type WebhookEventName } from '@slipway/queue';
 import type { Logger } from 'pino';
 import { type ApplicationFunction, createNodeMiddleware, Probot } from 'probot';
 import type { GitHubAppConfig } from './config.js';
@@ -11,10 +10,8 @@ export const WEBHOOK_PATH = '/api/github/webhooks';
 
 export interface CreateGitHubAppOptions {
   config: Pick<GitHubAppConfig, 'appId' | 'privateKey' | 'webhookSecret' | 'baseUrl'>;
-  /** Producers; their prefix also namespaces the delivery memory. */
+  /** Producers: deliveries go to the webhook inbox on their connection, under their prefix. */
   queues: Queues;
-  /** For the delivery memory (may be the queues' connection). */
-  redis: Redis;
   logger: Logger;
   /** How long to wait for Redis before answering 500 (must stay under probot's 9 s). Default 5000. */
   enqueueTimeoutMs?: number;
@@ -28,18 +25,18 @@ export interface GitHubApp {
   server: Server;
   /** Listen on `port` (0: any free port) at `host`; resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting requests and waits for those in flight. Idempotent; leaves queues and redis open. */
+  /** Stops accepting requests and waits for those in flight. Idempotent; leaves the queues open. */
   close(): Promise<void>;
 }
 
 /**
- * The front door of the push path: probot verifies the signature, then the handler drops
- * repeat deliveries, enqueues the event durably and lets probot answer 200 — no GitHub API
- * call before answering. A failure to enqueue makes probot answer 500, so GitHub shows the
+ * The front door of the push path: probot verifies the signature, then the handler appends the
+ * event to the webhook inbox in Redis (durable) and lets probot answer 200 — no GitHub API call
+ * before answering; repeats are dropped when the inbox pump moves deliveries into the queue. A failure to enqueue makes probot answer 500, so GitHub shows the
  * delivery as failed and it can be redelivered; nothing is acknowledged that is not in Redis.
  *
  * @example
- * const app = await createGitHubApp({ config, queues, redis, logger });
+ * const app = await createGitHubApp({ config, queues, logger });
  * await app.listen(3000);
  */
 export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<GitHubApp> {
@@ -66,9 +63,12 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
         return;
       }
       const { job } = result;
-      // The job id is the delivery id, and finished jobs are kept three days: a repeat delivery
-      // is dropped by that one round trip to Redis, with no separate memory to keep in step.
-      await enqueueWebhookEvent(queues, job, { timeoutMs: options.enqueueTimeoutMs ?? 5000 });
+      // One XADD to the webhook inbox, the cheapest durable write there is; the inbox pump moves
+      // it into the queue, where the delivery id as job id drops repeats (kept three days).
+      await appendToInbox(queues.connection, job, {
+        prefix: queues.prefix,
+        timeoutMs: options.enqueueTimeoutMs ?? 5000,
+      });
       logger.info(
         {
           ...ids,

@@ -1,4 +1,9 @@
-export { type GitHubAppConfig, GitHubAppConfigError, githubAppConfigFromEnv } from './config.js';
+export {
+  type GitHubAppConfig,
+  GitHubAppConfigError,
+  githubAppConfigFromEnv,
+  needsAppRegistration,
+} from './config.js';
 export {
   type CreateGitHubAppOptions,
   createGitHubApp,
@@ -6,4 +11,21 @@ export {
   WEBHOOK_PATH,
 } from './create-github-app.js';
 export { HANDLED_EVENTS } from './handled-events.js';
+export {
+  APP_EVENTS,
+  APP_PERMISSIONS,
+  type AppManifest,
+  type ManifestSetup,
+  type RegisteredApp,
+  type RunManifestSetupOptions,
+  runManifestSetup,
+  SETUP_CALLBACK_PATH,
+  slipwayAppManifest,
+} from './manifest/index.js';
+export {
+  GitHubAppStartError,
+  type RunningGitHubApp,
+  type StartGitHubAppOptions,
+  startGitHubApp,
+} from './start-github-app.js';
 export { type ReceivedDelivery, type ToJobResult, toWebhookEventJob } from './to-webhook-event-job.js';

@@ -1,29 +1,57 @@
-// Start the GitHub App: config from probot's variables, once; only this file reads process.env and listens.
-import { createQueues } from '@slipway/queue';
-import { Redis } from 'ioredis';
+// `npm start -w @slipway/github-app`: the only file that reads process.env, handles signals and exits.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { githubAppConfigFromEnv } from './config.js';
-import { createGitHubApp, WEBHOOK_PATH } from './create-github-app.js';
+import { GitHubAppConfigError, githubAppConfigFromEnv, needsAppRegistration } from './config.js';
+import { runManifestSetup } from './manifest/index.js';
+import { startGitHubApp } from './start-github-app.js';
 
-const config = githubAppConfigFromEnv(process.env);
-const logger = pino({ level: config.logLevel, base: { service: 'github-app' } });
-// Fail fast instead of queueing commands while Redis is away: the webhook must get a 5xx, not a late 202.
-const redis = new Redis(config.redisUrl, { enableOfflineQueue: false });
-redis.on('error', (error) => logger.error({ err: error }, 'Redis connection error'));
-const queues = createQueues({
-  connection: redis,
-  prefix: config.keyPrefix,
-  onError: (error, queue) => logger.error({ err: error, queue }, 'queue connection error'),
-});
-const app = await createGitHubApp({ config, queues, redis, logger });
-const port = await app.listen(config.port);
-logger.info({ port, path: WEBHOOK_PATH, baseUrl: config.baseUrl ?? 'https://api.github.com' }, 'listening');
+const env = process.env;
+const envFile = resolve(env.SLIPWAY_ENV_FILE ?? '.env');
+// Credentials a previous registration wrote; variables already set win.
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'github-app' } });
 
-const stop = async (signal: string) => {
-  logger.info({ signal }, 'stopping');
-  await app.close();
-  await queues.close();
-  redis.disconnect();
+const stopOnSignal = (close: () => Promise<void>) => {
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 };
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+
+if (needsAppRegistration(env)) {
+  const protocol = env.GHE_PROTOCOL ?? 'https';
+  const setup = await runManifestSetup({
+    port: Number(env.PORT ?? 3000),
+    envFile,
+    githubUrl: env.GHE_HOST ? `${protocol}://${env.GHE_HOST}` : 'https://github.com',
+    ...(env.GH_ORG ? { org: env.GH_ORG } : {}),
+    ...(env.WEBHOOK_PROXY_URL ? { webhookUrl: env.WEBHOOK_PROXY_URL } : {}),
+    logger,
+  });
+  stopOnSignal(() => setup.close());
+  const app = await setup.registered;
+  logger.info(
+    { envFile, install: `${app.htmlUrl}/installations/new` },
+    'GitHub App registered: restart to start it, then install it on your repositories',
+  );
+} else {
+  try {
+    const config = githubAppConfigFromEnv(env);
+    logger.level = config.logLevel;
+    const app = await startGitHubApp({ config, logger });
+    stopOnSignal(() => app.close());
+  } catch (error) {
+    if (!(error instanceof GitHubAppConfigError)) throw error;
+    logger.fatal(error.message);
+    process.exit(2);
+  }
+}

@@ -19,7 +19,14 @@ const payloadSchema = z.object({
       base: z.object({ ref: z.string() }),
     })
     .optional(),
-  check_run: z.object({ id: z.number(), name: z.string(), head_sha: z.string() }).optional(),
+  check_run: z
+    .object({
+      id: z.number(),
+      name: z.string(),
+      head_sha: z.string(),
+      check_suite: z.object({ head_branch: z.string().nullish() }).optional(),
+    })
+    .optional(),
   repositories: z.array(repo).optional(),
   repositories_added: z.array(repo).optional(),
   repositories_removed: z.array(repo).optional(),
@@ -67,6 +74,9 @@ export function toWebhookEventJob(delivery: ReceivedDelivery, receivedAt: Date):
   if (p.check_run) {
     subset.sha = p.check_run.head_sha;
     subset.checkRun = { id: p.check_run.id, name: p.check_run.name };
+    // The head branch, like pull_request's: where a re-run commit belongs (absent for forks).
+    const branch = p.check_run.check_suite?.head_branch;
+    if (branch) subset.ref = branch;
   }
   const added = refs(p.repositories_added ?? p.repositories);
   const removed = refs(p.repositories_removed);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createGitRepo, type GitRepo } from '@slipway/fakes';
-import { craftTarGz, listTar } from '../test/tar-helpers.js';
+import { craftTarGz, listTar } from '../test/support/tar-helpers.js';
 import { buildContextFromTarball } from './build-context-from-tarball.js';
 import { InvalidBuildInputError, InvalidTarballError, UnsafeTarballError } from './errors.js';
 

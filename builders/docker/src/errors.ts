@@ -8,8 +8,14 @@ export type BuilderErrorCode =
   | 'BUILD_UNSAFE_TARBALL'
   /** Docker ran the build and it failed (Dockerfile error, failing RUN, missing file). */
   | 'BUILD_FAILED'
-  /** The caller's AbortSignal stopped the build or push. */
+  /** The caller's AbortSignal stopped the build or push, or a newer push superseded it. */
   | 'BUILD_CANCELLED'
+  /** The tenant's policy does not allow this build (builder not allowed, no concurrent builds). */
+  | 'BUILD_REFUSED'
+  /** The commit's source is not there for this installation (404, no access); retrying will not help. */
+  | 'SOURCE_NOT_FOUND'
+  /** GitHub did not hand over the source (5xx, rate limit, network); worth retrying. */
+  | 'SOURCE_UNAVAILABLE'
   /** The registry did not answer (refused, timed out, DNS); worth retrying with backoff. */
   | 'REGISTRY_UNAVAILABLE'
   /** The registry answered and refused the push (auth, quota, manifest), or gave no digest. */
@@ -91,13 +97,63 @@ export class BuildCancelledError extends BuilderError {
   }
 }
 
+/**
+ * A newer push to the same branch and service superseded this build, which was stopped (or
+ * never started). Not a failure: the job completes, the check run concludes `cancelled`.
+ */
+export class BuildSupersededError extends BuilderError {
+  override readonly name = 'BuildSupersededError';
+
+  constructor(
+    /** The newer commit that holds the build line now. */
+    readonly supersededBy: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'BUILD_CANCELLED',
+      `Superseded by ${supersededBy.slice(0, 7)}, a newer push; this build was cancelled.`,
+      options,
+    );
+  }
+}
+
+/** The tenant's policy refuses the build; `denials` say which setting and why. */
+export class BuildRefusedError extends BuilderError {
+  override readonly name = 'BuildRefusedError';
+
+  constructor(
+    readonly denials: readonly { policy: string; message: string }[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'BUILD_REFUSED',
+      `The tenant's policy does not allow this build: ${denials.map((denial) => denial.message).join('; ')}. Ask a tenant admin to change the policy, or change the build settings in slipway.yaml.`,
+      options,
+    );
+  }
+}
+
+/** The commit's source tarball could not be downloaded from GitHub. Never quotes a token or a signed link. */
+export class SourceDownloadError extends BuilderError {
+  override readonly name = 'SourceDownloadError';
+
+  constructor(
+    code: 'SOURCE_NOT_FOUND' | 'SOURCE_UNAVAILABLE',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
 /** The registry could not be reached; retry with backoff (see withRegistryRetry). */
 export class RegistryUnavailableError extends BuilderError {
   override readonly name = 'RegistryUnavailableError';
 
   constructor(
     readonly registry: string,
-    detail: string,
+    /** What the engine said, e.g. `dial tcp 127.0.0.1:1: connect: connection refused`. */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
     super(

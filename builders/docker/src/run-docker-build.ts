@@ -22,10 +22,12 @@ export interface DockerBuildResult {
   imageId: string;
   /** Steps the builder took from the layer cache ("Using cache"). */
   cacheHits: number;
+  /** Steps of the Dockerfile as the builder counted them (the m of "Step n/m"), labels included. */
+  steps: number;
   durationMs: number;
 }
 
-const STEP_LINE = /^Step \d+\/\d+ : /;
+const STEP_LINE = /^Step \d+\/(\d+) : /;
 const CACHE_LINE = /^ ---> Using cache$/;
 const BUILT_LINE = /^Successfully built ([0-9a-f]{12,64})$/;
 
@@ -69,6 +71,7 @@ export async function runDockerBuild(options: RunDockerBuildOptions): Promise<Do
 
   let step: string | undefined;
   let cacheHits = 0;
+  let steps = 0;
   let imageId: string | undefined;
   try {
     const output = (await docker.buildImage(context, buildOptions(plan, controller.signal))) as Readable;
@@ -79,7 +82,11 @@ export async function runDockerBuild(options: RunDockerBuildOptions): Promise<Do
       for (const line of (message.stream ?? '').split('\n')) {
         const text = line.replace(/\r$/, '');
         if (text.trim() === '') continue;
-        if (STEP_LINE.test(text)) step = text;
+        const stepLine = STEP_LINE.exec(text);
+        if (stepLine) {
+          step = text;
+          steps = Number(stepLine[1]);
+        }
         if (CACHE_LINE.test(text)) cacheHits += 1;
         const built = BUILT_LINE.exec(text);
         if (built && imageId === undefined) imageId = built[1];
@@ -100,7 +107,7 @@ export async function runDockerBuild(options: RunDockerBuildOptions): Promise<Do
   if (contextError !== undefined) throw contextError;
   if (imageId === undefined)
     throw new BuildFailedError('the build ended without reporting an image id', step);
-  return { imageId, cacheHits, durationMs: now() - started };
+  return { imageId, cacheHits, steps, durationMs: now() - started };
 }
 
 function describeEngineError(error: unknown): string {

@@ -1,15 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LocalRegistry } from '@slipway/cloud';
-import type { Release } from '@slipway/core';
-import { cleanupRedis, testLabel, uniquePrefix } from '@slipway/devenv/testing';
-import { createGitRepo, type GitFile, type GitRepo } from '@slipway/fakes';
-import { type BuildJob, buildJobId, createQueues, type Queues, readBuildLog } from '@slipway/queue';
-import { createRepositories, FsStateStore, type Repository, releasesPrefix } from '@slipway/state';
-import Docker from 'dockerode';
-import { Redis } from 'ioredis';
+import { buildJobId, readBuildLog } from '@slipway/queue';
+import { buildKey, buildLogArchiveKey, releasesPrefix } from '@slipway/state';
 import {
   BuildFailedError,
   buildIdFor,
@@ -18,98 +9,38 @@ import {
   startBuildWorker,
   TenantSlots,
 } from '../src/index.js';
-import { cleanupTestImages } from './cleanup-test-images.js';
+import {
+  type Harness,
+  openHarness,
+  REGISTRY,
+  SITE_FILES,
+  type Source,
+  tarballOf,
+} from './support/build-harness.js';
 
-const REGISTRY = '127.0.0.1:5000';
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const registry = new LocalRegistry({ address: REGISTRY });
-const prefix = uniquePrefix('bw');
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const repos: GitRepo[] = [];
-let stateDir: string;
-let releases: Repository<Release>;
-let queues: Queues;
-
-interface Source {
-  tarGz: Buffer;
-  sha: string;
-}
-
-async function sourceOf(files: Record<string, GitFile>): Promise<Source> {
-  const repo = await createGitRepo({ files });
-  repos.push(repo);
-  return { tarGz: await repo.archive(repo.sha, `acme-web-${repo.sha.slice(0, 7)}`), sha: repo.sha };
-}
-
-function jobFor(source: Source, tenant: string, service = 'web'): BuildJob {
-  return {
-    tenant,
-    service,
-    environment: 'production',
-    commit: source.sha,
-    ref: 'refs/heads/main',
-    installationId: 1,
-    repository: { id: 7, fullName: 'acme/web' },
-    deliveryId: 'd-1',
-    build: { dockerfile: 'Dockerfile', context: '.', args: {} },
-    config: {
-      port: 8080,
-      resources: { cpuMillicores: 250, memoryMiB: 64 },
-      health: { path: '/', intervalMs: 5000, timeoutMs: 1000 },
-      env: { GREETING: 'hi' },
-      secrets: [],
-    },
-  };
-}
-
-const fromSource =
-  (source: Source): SourceFor =>
-  async () =>
-    source.tarGz;
-
-const deps = (source: Source) => ({
-  docker,
-  registry,
-  releases,
-  redis,
-  prefix,
-  sourceFor: fromSource(source),
-  extraLabels: { [testLabel]: prefix },
-});
-
+let h: Harness;
 let site: Source;
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'slipway-bw-'));
-  releases = createRepositories(new FsStateStore({ root: stateDir, durable: false })).releases;
-  queues = createQueues({ connection: redis, prefix });
-  site = await sourceOf({
-    Dockerfile: 'FROM slipway/busybox:local\nCOPY index.html /www/index.html\n',
-    'index.html': '<h1>hello</h1>\n',
-  });
+  h = await openHarness('bw');
+  site = await h.source(SITE_FILES);
 });
 
-afterAll(async () => {
-  try {
-    await queues.close();
-    await Promise.all(repos.map((repo) => repo.remove()));
-    await cleanupTestImages(docker, prefix);
-    await cleanupRedis(redis, prefix);
-  } finally {
-    redis.disconnect();
-    await rm(stateDir, { recursive: true, force: true });
-  }
-});
+afterAll(() => h.close());
 
-describe('runBuildJob (real engine, registry, Redis)', () => {
-  it('builds, pushes, records a Release with the pushed digest and streams the log', async () => {
-    const tenant = `${prefix}-one`;
-    const job = jobFor(site, tenant);
-    const result = await runBuildJob(job, deps(site));
+describe('runBuildJob (real engine, registry, Redis, state folder)', () => {
+  it('builds, pushes, records the Release, the Build and the archived log, and enqueues one deploy', async () => {
+    const tenant = h.tenant('one');
+    const job = h.job({ tenant, sha: site.sha });
+    const result = await runBuildJob(job, h.deps(tarballOf(site)));
 
-    const pushed = await registry.imageExists({ repository: `${tenant}/web`, tag: site.sha });
+    const pushed = await h.registry.imageExists({ repository: `${tenant}/web`, tag: site.sha });
     expect(pushed?.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(result.built).toBe(true);
+    expect(result).toMatchObject({
+      built: true,
+      buildId: buildIdFor({ tenant, service: 'web', sha: site.sha }),
+    });
+    expect(result.steps).toBeGreaterThanOrEqual(2);
     expect(result.release).toMatchObject({
       tenant,
       service: 'web',
@@ -118,54 +49,100 @@ describe('runBuildJob (real engine, registry, Redis)', () => {
       digest: pushed?.digest,
       commit: site.sha,
       config: job.config,
+      buildId: result.buildId,
     });
-    const stored = await releases.scan(releasesPrefix(tenant));
+    const stored = await h.repos.releases.scan(releasesPrefix(tenant));
     expect(stored.documents.map((doc) => doc.value.digest)).toEqual([pushed?.digest]);
 
-    const log = await readBuildLog(redis, {
-      tenant,
-      buildId: buildIdFor({ tenant, service: 'web', sha: site.sha }),
-      prefix,
+    const build = await h.repos.builds.require(buildKey({ tenant, id: result.buildId }));
+    expect(build.value).toMatchObject({
+      status: 'succeeded',
+      builder: 'native',
+      attempt: 1,
+      ref: 'refs/heads/main',
+      releaseId: result.release.id,
+      error: null,
     });
+    expect(Date.parse(build.value.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(build.value.startedAt!));
+
+    const log = await readBuildLog(h.redis, { tenant, buildId: result.buildId, prefix: h.prefix });
     const lines = log.lines.map((entry) => entry.line);
     expect(lines).toContainEqual(expect.stringMatching(/^Step 1\/\d+ : FROM slipway\/busybox:local$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^Step 2\/\d+ : COPY index.html \/www\/index.html$/));
     expect(lines.at(-1)).toContain(`@${pushed?.digest}`);
     expect(log.end?.status).toBe('succeeded');
+    const archive = await h.repos.buildLogs.require(buildLogArchiveKey({ tenant, id: result.buildId }));
+    expect(archive.value).toMatchObject({ status: 'succeeded', lines, truncated: false });
+
+    const deploy = await h.queues.deploys.getJob(result.release.id);
+    expect(deploy?.data).toEqual({
+      tenant,
+      environment: 'production',
+      service: 'web',
+      releaseId: result.release.id,
+      commit: site.sha,
+      ref: 'refs/heads/main',
+      installationId: 1,
+      repository: { id: 7, fullName: 'acme/web' },
+      deliveryId: 'd-1',
+    });
   });
 
-  it('running the same job twice records exactly one Release', async () => {
-    const tenant = `${prefix}-twice`;
-    const job = jobFor(site, tenant);
-    const [first, second] = await Promise.all([runBuildJob(job, deps(site)), runBuildJob(job, deps(site))]);
-    const third = await runBuildJob(job, deps(site));
+  it('running the same job twice records one Release and enqueues one deploy', async () => {
+    const tenant = h.tenant('twice');
+    const job = h.job({ tenant, sha: site.sha });
+    const [first, second] = await Promise.all([
+      runBuildJob(job, h.deps(tarballOf(site))),
+      runBuildJob(job, h.deps(tarballOf(site))),
+    ]);
+    const third = await runBuildJob(job, h.deps(tarballOf(site)));
     expect(second.release).toEqual(first.release);
     expect(third.release).toEqual(first.release);
     expect(third.built).toBe(false);
-    const stored = await releases.scan(releasesPrefix(tenant));
-    expect(stored.documents).toHaveLength(1);
+    expect((await h.repos.releases.scan(releasesPrefix(tenant))).documents).toHaveLength(1);
+    const deploys = await h.queues.deploys.getJobs(['waiting', 'delayed', 'active', 'completed']);
+    expect(deploys.filter((deploy) => deploy.data.tenant === tenant)).toHaveLength(1);
   });
 
-  it("a failing Dockerfile fails with Docker's message in the log and records no Release", async () => {
-    const tenant = `${prefix}-broken`;
-    const broken = await sourceOf({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 3\n' });
-    const attempt = runBuildJob(jobFor(broken, tenant), deps(broken));
+  it('a re-run (attempt 2) gets its own build id, log and Build record, and finds the same Release', async () => {
+    const tenant = h.tenant('rerun');
+    const first = await runBuildJob(h.job({ tenant, sha: site.sha }), h.deps(tarballOf(site)));
+    const rerun = await runBuildJob(h.job({ tenant, sha: site.sha, attempt: 2 }), h.deps(tarballOf(site)));
+    expect(rerun.buildId).not.toBe(first.buildId);
+    expect(rerun.buildId).toBe(buildIdFor({ tenant, service: 'web', sha: site.sha, attempt: 2 }));
+    expect(buildIdFor({ tenant, service: 'web', sha: site.sha, attempt: 1 })).toBe(first.buildId);
+    expect(rerun.release).toEqual(first.release);
+    expect(rerun.built).toBe(false);
+    const build = await h.repos.builds.require(buildKey({ tenant, id: rerun.buildId }));
+    expect(build.value).toMatchObject({ attempt: 2, status: 'succeeded', releaseId: first.release.id });
+    const log = await readBuildLog(h.redis, { tenant, buildId: rerun.buildId, prefix: h.prefix });
+    expect(log.lines.some((entry) => entry.line.startsWith('Step '))).toBe(false);
+    expect(log.lines[0]?.line).toContain('already recorded');
+  });
+
+  it("a failing Dockerfile fails with Docker's message in the log, Build failed, and no Release", async () => {
+    const tenant = h.tenant('broken');
+    const broken = await h.source({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 3\n' });
+    const attempt = runBuildJob(h.job({ tenant, sha: broken.sha }), h.deps(tarballOf(broken)));
     await expect(attempt).rejects.toThrow(BuildFailedError);
-    const log = await readBuildLog(redis, {
-      tenant,
-      buildId: buildIdFor({ tenant, service: 'web', sha: broken.sha }),
-      prefix,
-    });
+    const buildId = buildIdFor({ tenant, service: 'web', sha: broken.sha });
+    const log = await readBuildLog(h.redis, { tenant, buildId, prefix: h.prefix });
     expect(log.end?.status).toBe('failed');
     expect(log.lines.at(-1)?.line).toMatch(/Step 2\/\d+ : RUN exit 3.*returned a non-zero code: 3/);
-    expect((await releases.scan(releasesPrefix(tenant))).documents).toEqual([]);
+    const build = await h.repos.builds.require(buildKey({ tenant, id: buildId }));
+    expect(build.value.status).toBe('failed');
+    expect(build.value.error).toMatch(
+      /^Docker build failed at "Step 2\/\d+ : RUN exit 3": .*non-zero code: 3/,
+    );
+    expect((await h.repos.releases.scan(releasesPrefix(tenant))).documents).toEqual([]);
+    const archive = await h.repos.buildLogs.require(buildLogArchiveKey({ tenant, id: buildId }));
+    expect(archive.value.status).toBe('failed');
   });
 });
 
 describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
   it("one tenant's backlog does not hold back another tenant's single build", async () => {
-    const a = `${prefix}-a`;
-    const b = `${prefix}-b`;
+    const a = h.tenant('a');
+    const b = h.tenant('b');
     const starts = new Map<string, number>();
     const sourceFor: SourceFor = async (job) => {
       starts.set(`${job.tenant}/${job.service}`, Date.now());
@@ -174,17 +151,17 @@ describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
       return site.tarGz;
     };
     const jobs = [
-      ...Array.from({ length: 6 }, (_, i) => jobFor(site, a, `s${i + 1}`)),
-      jobFor(site, b, 's1'),
+      ...Array.from({ length: 6 }, (_, i) => h.job({ tenant: a, sha: site.sha, service: `s${i + 1}` })),
+      h.job({ tenant: b, sha: site.sha, service: 's1' }),
     ];
     for (const job of jobs)
-      await queues.builds.add('build', job, {
+      await h.queues.builds.add('build', job, {
         jobId: buildJobId({ tenant: job.tenant, service: job.service, sha: job.commit }),
       });
+    const { deploys: _deploys, ...deps } = h.deps(sourceFor);
     const builds = startBuildWorker({
-      ...deps(site),
-      queues,
-      sourceFor,
+      ...deps,
+      queues: h.queues,
       concurrency: 2,
       tenantLimit: 1,
       overLimitDelayMs: 100,
@@ -209,17 +186,17 @@ describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
     // Per-tenant limit 1: A's builds never overlapped (each holds its slot ≥ 400 ms).
     for (let i = 1; i < aStarts.length; i += 1)
       expect(aStarts[i]! - aStarts[i - 1]!).toBeGreaterThanOrEqual(400);
-    expect((await releases.scan(releasesPrefix(a))).documents).toHaveLength(6);
-    expect((await releases.scan(releasesPrefix(b))).documents).toHaveLength(1);
+    expect((await h.repos.releases.scan(releasesPrefix(a))).documents).toHaveLength(6);
+    expect((await h.repos.releases.scan(releasesPrefix(b))).documents).toHaveLength(1);
   }, 120_000);
 
   it("fails a job with a broken Dockerfile at once (no retries), with Docker's message", async () => {
-    const tenant = `${prefix}-final`;
-    const broken = await sourceOf({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 4\n' });
-    const job = jobFor(broken, tenant);
+    const tenant = h.tenant('final');
+    const broken = await h.source({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 4\n' });
     const jobId = buildJobId({ tenant, service: 'web', sha: broken.sha });
-    await queues.builds.add('build', job, { jobId });
-    const builds = startBuildWorker({ ...deps(broken), queues, concurrency: 1 });
+    await h.queues.builds.add('build', h.job({ tenant, sha: broken.sha }), { jobId });
+    const { deploys: _deploys, ...deps } = h.deps(tarballOf(broken));
+    const builds = startBuildWorker({ ...deps, queues: h.queues, concurrency: 1 });
     try {
       const failed = await new Promise<{ attemptsMade: number; failedReason: string }>((resolve) => {
         builds.worker.on('failed', (failedJob) => {
@@ -232,16 +209,16 @@ describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
     } finally {
       await builds.close();
     }
-    expect(await queues.builds.getJobState(jobId)).toBe('failed');
-    expect((await releases.scan(releasesPrefix(tenant))).documents).toEqual([]);
+    expect(await h.queues.builds.getJobState(jobId)).toBe('failed');
+    expect((await h.repos.releases.scan(releasesPrefix(tenant))).documents).toEqual([]);
   });
 });
 
 describe('TenantSlots (real Redis)', () => {
   it('grants at most `limit` slots, lets a holder re-acquire, and frees a dead holder after its lease', async () => {
     let now = 1_000_000;
-    const slots = new TenantSlots({ redis, prefix, leaseMs: 1000, now: () => now });
-    const tenant = `${prefix}-slots`;
+    const slots = new TenantSlots({ redis: h.redis, prefix: h.prefix, leaseMs: 1000, now: () => now });
+    const tenant = h.tenant('slots');
     expect(await slots.acquire(tenant, 'j1', 2)).toBe(true);
     expect(await slots.acquire(tenant, 'j2', 2)).toBe(true);
     expect(await slots.acquire(tenant, 'j3', 2)).toBe(false);

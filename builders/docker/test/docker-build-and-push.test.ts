@@ -16,8 +16,8 @@ import {
   UnsafeTarballError,
   withRegistryRetry,
 } from '../src/index.js';
-import { cleanupTestImages } from './cleanup-test-images.js';
-import { craftTarGz } from './tar-helpers.js';
+import { cleanupTestImages } from './support/cleanup-test-images.js';
+import { craftTarGz } from './support/tar-helpers.js';
 
 const REGISTRY = '127.0.0.1:5000';
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });

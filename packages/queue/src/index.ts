@@ -13,7 +13,8 @@ export {
   followBuildLog,
   readBuildLog,
 } from './build-log.js';
-export { type EnqueueOptions, enqueueWebhookEvent, webhookJobId } from './enqueue-webhook-event.js';
+export { enqueueWebhookEvent, parseWebhookEventJob, webhookJobId } from './enqueue-webhook-event.js';
+export { type InboxPump, type PumpLogger, type StartInboxPumpOptions, startInboxPump } from './inbox-pump.js';
 export {
   type BuildJob,
   buildJobSchema,
@@ -39,3 +40,9 @@ export {
 export { QueueError, type QueueErrorCode } from './queue-error.js';
 export { DEFAULT_KEY_PREFIX, QUEUE_NAMES, type QueueName } from './queue-names.js';
 export { type CreateQueuesOptions, createQueues, type Queues } from './queues.js';
+export {
+  type AppendToInboxOptions,
+  appendToInbox,
+  webhookInboxDeadKey,
+  webhookInboxKey,
+} from './webhook-inbox.js';

@@ -31,7 +31,7 @@ const repositoryRefSchema = z.object({
  * user data (emails, commit messages) that has no business in Redis or in logs.
  */
 export const webhookSubsetSchema = z.object({
-  /** push: `refs/heads/main`; pull_request: the head branch; absent otherwise. */
+  /** push: `refs/heads/main`; pull_request: the head branch; check_run: its check suite's head branch; absent otherwise. */
   ref: z.string().optional(),
   /** push `after`, pull_request `head.sha`, check_run `head_sha`. */
   sha: z.string().optional(),

@@ -20,6 +20,8 @@ export interface CreateQueuesOptions {
 /** The producers' side of Slipway's queues, over one Redis connection. */
 export interface Queues {
   readonly prefix: string;
+  /** The producers' connection (the caller's; for the webhook inbox and other plain keys). */
+  readonly connection: Redis;
   readonly webhookEvents: Queue<WebhookEventJob>;
   readonly builds: Queue<BuildJob>;
   /** Releases to roll out, consumed by the controller's leader. */
@@ -79,6 +81,7 @@ export function createQueues(options: CreateQueuesOptions): Queues {
   let closing: Promise<void> | undefined;
   return {
     prefix,
+    connection: options.connection,
     webhookEvents,
     builds,
     deploys,

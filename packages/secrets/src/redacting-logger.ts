@@ -1,4 +1,4 @@
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { type Bindings, type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { SECRET_PLACEHOLDER, Secret } from './secret.js';
 
 /** What pino writes in place of a redacted field. */
@@ -102,9 +102,13 @@ export function createRedactingLogger(
   };
   const logger = destination ? pino(loggerOptions, destination) : pino(loggerOptions);
   // Children inherit from their parent's object, so this one override covers every descendant.
-  const child = logger.child;
-  logger.child = function childWithoutSecrets(this: Logger, childBindings, childOptions) {
+  // Untyped on purpose: pino's generic child signature does not survive `call` in every program
+  // that includes it (the custom-levels type parameter is inferred differently).
+  type ChildFn = (this: Logger, bindings: Bindings, options?: unknown) => Logger;
+  const child = logger.child as unknown as ChildFn;
+  const childWithoutSecrets: ChildFn = function (this: Logger, childBindings, childOptions) {
     return child.call(this, replaceSecrets(childBindings), childOptions);
-  } as Logger['child'];
+  };
+  logger.child = childWithoutSecrets as unknown as Logger['child'];
   return logger;
 }

@@ -1,11 +1,12 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name>` runs one. Each prints its
 // figures as one JSON line, its last line on stdout; progress goes to stderr.
 import type { Bench } from './bench.js';
+import { build } from './build.js';
 import { failover } from './failover.js';
 import { webhook } from './webhook.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const benches: Bench[] = [failover, webhook];
+const benches: Bench[] = [failover, webhook, build];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));

@@ -9,12 +9,14 @@ import type { AppPermissions } from './permissions.js';
 import { API_PREFIX, createRequestHandler } from './request-handler.js';
 import { type PathMatcher, type RecordedRequest, RequestLog } from './request-log.js';
 import type { FakeApp, FakeUrls, ShapeContext } from './router.js';
+import { appManifestRoutes } from './routes/app-manifest-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { checkRunsRoutes } from './routes/check-runs-routes.js';
 import { contentsRoutes } from './routes/contents-routes.js';
 import { deploymentsRoutes } from './routes/deployments-routes.js';
 import { issueCommentsRoutes } from './routes/issue-comments-routes.js';
 import { permissionsRoutes } from './routes/permissions-routes.js';
+import { pullsRoutes } from './routes/pulls-routes.js';
 import { tarballRoutes } from './routes/tarball-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import {
@@ -35,6 +37,8 @@ const ROUTES = [
   ...issueCommentsRoutes,
   ...permissionsRoutes,
   ...userRoutes,
+  ...pullsRoutes,
+  ...appManifestRoutes,
 ];
 
 export interface StartFakeGitHubOptions {

@@ -40,3 +40,23 @@ export function paginate<T>(items: readonly T[], keyOf: (item: T) => string, que
   const more = start >= 0 && start + query.limit < sorted.length;
   return { items: page, ...(more && last ? { nextCursor: encodeCursor(keyOf(last)) } : {}) };
 }
+
+/** Far enough in the future (year 2286) that every real timestamp inverts to a positive number. */
+const LATEST_MS = 9_999_999_999_999;
+
+/**
+ * One page of records newest first (by `at`, an ISO timestamp; ties by `id`), with the same
+ * stable cursor as {@link paginate}. Timestamps are compared as instants, not as strings, so
+ * `…00Z` and `…00.000Z` are the same moment.
+ */
+export function paginateNewestFirst<T>(
+  items: readonly T[],
+  order: (item: T) => { at: string; id: string },
+  query: PageQuery,
+) {
+  const keyOf = (item: T) => {
+    const { at, id } = order(item);
+    return `${String(LATEST_MS - Date.parse(at)).padStart(13, '0')}/${id}`;
+  };
+  return paginate(items, keyOf, query);
+}

@@ -6,6 +6,7 @@ import { authorize } from './authorize.js';
 import { errorBodySchema } from './errors.js';
 import type { AnyRoute } from './route.js';
 import type { ApiServices } from './services.js';
+import { StreamResponse } from './stream-response.js';
 
 /** Thrown at start-up: a route that would be reachable without a declared authorization rule. */
 export class RouteDefinitionError extends Error {
@@ -87,6 +88,7 @@ export function registerRoutes(
           auditDetails: (details) => Object.assign(request.auditDetails, details),
         });
         reply.status(status);
+        if (result instanceof StreamResponse) return reply.headers(result.headers).send(result.body);
         return status === 204 ? reply.send() : result;
       },
     });

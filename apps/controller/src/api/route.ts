@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { AuthRule } from './auth-rule.js';
 import type { Caller } from './caller.js';
 import type { ApiServices } from './services.js';
+import type { StreamResponse } from './stream-response.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -51,9 +52,10 @@ export interface RouteDefinition<
   status?: 200 | 201 | 202 | 204;
   /** What the audit entry's target is. Mutating routes (not GET) are always audited. */
   auditTarget?: (context: { params: Out<P>; body: Out<B> }) => { type: string; id: string };
+  /** Returns the response body, or a {@link StreamResponse} (event streams) that skips the schema. */
   handler(
     context: RouteContext<Out<P>, Out<Q>, Out<B>>,
-  ): Promise<R extends z.ZodType ? z.input<R> : undefined>;
+  ): Promise<(R extends z.ZodType ? z.input<R> : undefined) | StreamResponse>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a route table holds routes of every schema type.

@@ -4,6 +4,7 @@ import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
 import type { Installations, PolicyStore, Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
+import type { BuildLogReader } from '../build-logs/build-log-reader.js';
 import type { GitHubUserClient } from '../github/github-user-client.js';
 import type { ControllerMetrics } from '../metrics.js';
 
@@ -17,6 +18,8 @@ export interface ApiServices {
   policies: PolicyStore;
   secrets: SecretsRepository;
   installations: Installations;
+  /** Build logs: the live Redis stream, else the state store's archive. */
+  buildLogs: BuildLogReader;
   /** GitHub, asked with a user's own token (binding checks). */
   github: GitHubUserClient;
   logger: Logger;

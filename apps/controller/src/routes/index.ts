@@ -1,11 +1,13 @@
 import type { AnyRoute } from '../api/route.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { buildRoutes } from './builds.js';
 import { installationRoutes } from './installations.js';
 import { joinTokenRoutes } from './join-tokens.js';
 import { meRoutes } from './me.js';
 import { memberRoutes } from './members.js';
 import { policyRoutes } from './policy.js';
+import { releaseRoutes } from './releases.js';
 import { secretRoutes } from './secrets.js';
 import { systemRoutes } from './system.js';
 import { tenantRoutes } from './tenants.js';
@@ -23,5 +25,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...installationRoutes,
   ...policyRoutes,
   ...secretRoutes,
+  ...buildRoutes,
+  ...releaseRoutes,
   ...auditRoutes,
 ];

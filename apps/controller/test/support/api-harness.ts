@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import type { MemberRole } from '@slipway/core';
 import { createBackends } from '../../src/backends.js';
 import { controllerConfigFromEnv } from '../../src/config.js';
-import { type Controller, createController } from '../../src/controller.js';
+import { type Controller, type ControllerOptions, createController } from '../../src/controller.js';
 import { createControllerLogger } from '../../src/logger.js';
 
 export interface Harness {
@@ -25,7 +25,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: Pick<ControllerOptions, 'buildLogs'> = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-api-'));
   const config = controllerConfigFromEnv(
     {
@@ -49,6 +52,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     backends: createBackends(config),
     logger: createControllerLogger({ level: 'debug' }, sink),
     now: () => clock.now,
+    ...options,
   });
   const url = await controller.app.listen({ host: '127.0.0.1', port: 0 });
   return {

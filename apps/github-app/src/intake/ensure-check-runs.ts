@@ -9,13 +9,19 @@ export interface WantedCheckRun {
   name: string;
   output: CheckRunOutput & { annotations?: ReturnType<typeof configAnnotations> };
   status?: 'queued';
-  conclusion?: 'action_required' | 'failure';
+  /** Completes the run at once. */
+  conclusion?: 'action_required' | 'failure' | 'neutral' | 'skipped';
+  /**
+   * The build job id. When given, it is what makes the run unique (a re-run attempt is a new
+   * run of the same name); otherwise the name is.
+   */
   externalId?: string;
 }
 
 /**
- * Creates the check runs the commit does not have yet (by name), so a retried job — or a
- * second push of the same commit — does not stack duplicates. Returns the names created.
+ * Creates the check runs the commit does not have yet — by external id when one is given,
+ * else by name — so a retried job, or a second push of the same commit, does not stack
+ * duplicates. Returns the names created.
  */
 export async function ensureCheckRuns(
   octokit: ProbotOctokit,
@@ -23,6 +29,7 @@ export async function ensureCheckRuns(
   wanted: readonly WantedCheckRun[],
   now: () => Date,
 ): Promise<string[]> {
+  if (wanted.length === 0) return [];
   const existing = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: at.owner,
     repo: at.repo,
@@ -30,10 +37,11 @@ export async function ensureCheckRuns(
     filter: 'all',
     per_page: 100,
   });
-  const have = new Set(existing.map((run) => run.name));
+  const haveNames = new Set(existing.map((run) => run.name));
+  const haveIds = new Set(existing.map((run) => run.external_id).filter(Boolean));
   const created: string[] = [];
   for (const run of wanted) {
-    if (have.has(run.name)) continue;
+    if (run.externalId ? haveIds.has(run.externalId) : haveNames.has(run.name)) continue;
     const params: CreateParams = {
       owner: at.owner,
       repo: at.repo,

@@ -63,7 +63,9 @@ describe('intake worker (real Redis, FsStateStore, fake GitHub with real git)', 
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
     intake = startIntakeWorker({
       queues,
+      redis,
       store,
+      appId: fake.appId,
       octokitFor: (id) => probot.auth(id),
       logger,
       now: () => new Date('2030-01-02T03:04:05Z'),

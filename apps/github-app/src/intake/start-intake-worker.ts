@@ -1,18 +1,28 @@
 import { QUEUE_NAMES, type Queues, type WebhookEventJob } from '@slipway/queue';
-import { Installations, type StateStore } from '@slipway/state';
+import { Installations, PolicyStore, type StateStore } from '@slipway/state';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
 import { classifyFailure, statusOf } from './github-failure.js';
+import type { IntakeDeps } from './intake-deps.js';
+import { intakePullRequest } from './intake-pull-request.js';
 import { intakePush } from './intake-push.js';
+import { intakeRerequest } from './intake-rerequest.js';
 import { recordInstallation } from './record-installation.js';
 
 export interface StartIntakeWorkerOptions {
   /** The producers: the worker consumes their webhook-events queue (same connection and prefix) and adds builds. */
   queues: Queues;
-  /** Installation records and tenant bindings. */
+  /**
+   * For the latest-build markers; the caller owns it. Best without an offline queue, so a
+   * Redis outage fails the job (retried with backoff) instead of hanging it.
+   */
+  redis: Redis;
+  /** Installation records, tenant bindings, policies and (to count previews) services. */
   store: StateStore;
+  /** This app's id (APP_ID): a re-run is honoured only for this app's own check runs. */
+  appId: number;
   /**
    * An Octokit for one installation (installation token), or — without an id — for the app
    * itself (app JWT). In production `(id) => probot.auth(id)`. Tokens stay inside it.
@@ -32,20 +42,31 @@ export interface IntakeWorker {
 }
 
 /**
- * Starts the intake worker on the webhook-events queue: it records installations, and turns a
- * push into build jobs and check runs (see {@link intakePush}). Not found and bad config are
- * done, not retried; a transient GitHub error is thrown so BullMQ retries it with the queue's
- * backoff; other GitHub client errors fail the job at once (UnrecoverableError).
+ * Starts the intake worker on the webhook-events queue: it records installations, turns a
+ * push into build jobs and check runs ({@link intakePush}), a pull request into a preview's
+ * ({@link intakePullRequest}), and a re-run asked for on GitHub into a new attempt
+ * ({@link intakeRerequest}). Not found and bad config are done, not retried; a transient
+ * GitHub or Redis error is thrown so BullMQ retries it with the queue's backoff; other GitHub
+ * client errors fail the job at once (UnrecoverableError).
  *
  * @example
- * const intake = startIntakeWorker({ queues, store, octokitFor: (id) => probot.auth(id), logger });
+ * const intake = startIntakeWorker({ queues, redis, store, appId, octokitFor: (id) => probot.auth(id), logger });
  * // … on shutdown
  * await intake.close();
  */
 export function startIntakeWorker(options: StartIntakeWorkerOptions): IntakeWorker {
   const { queues, logger } = options;
   const installations = new Installations({ store: options.store });
-  const now = options.now ?? (() => new Date());
+  const deps: IntakeDeps = {
+    queues,
+    redis: options.redis,
+    store: options.store,
+    installations,
+    policies: new PolicyStore({ store: options.store }),
+    octokitFor: options.octokitFor,
+    appId: options.appId,
+    now: options.now ?? (() => new Date()),
+  };
 
   const connection = workerConnection(queues);
   const process = async (job: Job<WebhookEventJob>) => {
@@ -71,18 +92,13 @@ export function startIntakeWorker(options: StartIntakeWorkerOptions): IntakeWork
           });
           return 'recorded';
         case 'push':
-          return await intakePush({
-            job: event,
-            queues,
-            installations,
-            octokitFor: options.octokitFor,
-            logger: log,
-            now,
-          });
-        default:
-          // TODO(issue 5): pull_request previews, check_run.rerequested rebuilds.
-          log.debug('event not acted on yet');
-          return 'ignored';
+          return await intakePush({ ...deps, logger: log }, event);
+        case 'pull_request':
+          return await intakePullRequest({ ...deps, logger: log }, event);
+        case 'check_run':
+          return event.action === 'rerequested'
+            ? await intakeRerequest({ ...deps, logger: log }, event)
+            : 'ignored';
       }
     } catch (error) {
       throw classifyFailure(error, `delivery ${event.deliveryId} (${event.event})`);
@@ -128,5 +144,6 @@ function workerConnection(queues: Queues): Redis {
   if (typeof base.duplicate !== 'function') {
     throw new TypeError('startIntakeWorker needs queues made by createQueues over an ioredis connection');
   }
-  return base.duplicate({ maxRetriesPerRequest: null });
+  // The producers' connection may fail fast (no offline queue); a worker should wait out a reconnect.
+  return base.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
 }

@@ -13,15 +13,29 @@ export class BuildLogWriter {
   #pending: string[] = [];
   #flushing: Promise<void> | undefined;
   #failure: unknown;
+  readonly #tail: string[] = [];
+  readonly #tailSize: number;
 
-  constructor(redis: Redis, ref: BuildLogRef) {
+  constructor(redis: Redis, ref: BuildLogRef, options: { tailSize?: number } = {}) {
     this.#redis = redis;
     this.#ref = ref;
+    this.#tailSize = options.tailSize ?? 50;
+  }
+
+  get ref(): BuildLogRef {
+    return this.#ref;
+  }
+
+  /** The last lines written (50 by default), oldest first; kept in memory, so Redis trouble cannot lose them. */
+  get tail(): readonly string[] {
+    return this.#tail;
   }
 
   /** Queues one line; returns at once. */
   write(line: string): void {
     this.#pending.push(line);
+    this.#tail.push(line);
+    if (this.#tail.length > this.#tailSize) this.#tail.shift();
     this.#flushing ??= this.#drain();
   }
 

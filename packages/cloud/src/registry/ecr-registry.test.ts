@@ -43,6 +43,11 @@ describeImageRegistryContract('EcrRegistry (moto)', () => ({
   tenant: uniquePrefix('ecr'),
 }));
 
+describeImageRegistryContract('EcrRegistry (moto) pushing to another registry host', () => ({
+  registry: new EcrRegistry({ client, namePrefix, pushRegistry: '127.0.0.1:5000' }),
+  tenant: uniquePrefix('ecrp'),
+}));
+
 describe('EcrRegistry', () => {
   const tenant = uniquePrefix('ecr');
   const registry = new EcrRegistry({ client, namePrefix, lifecycleKeepLast: 12, now: beforeMotoExpiry });
@@ -144,4 +149,36 @@ describe('EcrRegistry', () => {
       own.destroy();
     }
   });
+
+  it('with pushRegistry: ECR keeps the repository and issues the token; pushes name the other host', async () => {
+    const pushing = new EcrRegistry({
+      client,
+      namePrefix,
+      lifecycleKeepLast: 12,
+      pushRegistry: '127.0.0.1:5000',
+      now: beforeMotoExpiry,
+    });
+    const { name, repositoryUri } = await pushing.ensureRepository({ tenant, service: 'pushed' });
+    try {
+      expect(repositoryUri).toBe(`127.0.0.1:5000/${namePrefix}/${tenant}/pushed`);
+      const repository = await describeRepository(name);
+      expect(repository.repositoryUri).toMatch(/\.dkr\.ecr\.us-east-1\.amazonaws\.com\//);
+      const policy = await client.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
+      expect(policy.lifecyclePolicyText).toBe(lifecyclePolicyText({ keepLast: 12 }));
+      const credentials = await pushing.credentials();
+      const fromEcr = await registry.credentials();
+      expect(credentials).toEqual({ ...fromEcr, serveraddress: '127.0.0.1:5000' });
+    } finally {
+      await pushing.deleteRepository({ tenant, service: 'pushed' });
+    }
+  });
+
+  it.each(['http://127.0.0.1:5000', '127.0.0.1:5000/path', 'Registry.Example'])(
+    'refuses pushRegistry %s',
+    (pushRegistry) => {
+      expect(() => new EcrRegistry({ client, pushRegistry })).toThrow(
+        expect.objectContaining({ code: 'REGISTRY_INVALID_OPTION' }),
+      );
+    },
+  );
 });

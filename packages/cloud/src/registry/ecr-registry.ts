@@ -53,7 +53,18 @@ export type EcrRegistryOptions = ({ client: ECRClient } | EcrConnectionOptions) 
   tokenRefreshMarginMs?: number;
   /** The clock, in epoch milliseconds; tests pass their own. */
   now?: () => number;
+  /**
+   * Push images to this registry host (`host[:port]`) instead of ECR's own endpoint. ECR still
+   * creates, tags and trims the repository and issues the credentials — which are then handed to
+   * this host. Only for tests against moto, which answers ECR's API but hosts no image layers:
+   * point it at a local registry. `imageExists` still asks ECR, which never sees these pushes.
+   * Never set it in production, where the images must be in ECR.
+   */
+  pushRegistry?: string;
 };
+
+/** `host[:port]`, lowercase, no scheme or path: what Docker takes as a registry in an image name. */
+const REGISTRY_HOST_PATTERN = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$/;
 
 /** Duck-typed: SDK errors are matched by name, not by class identity. */
 function isEcrError(error: unknown, ...names: string[]): boolean {
@@ -83,6 +94,7 @@ export class EcrRegistry implements ImageRegistry {
   readonly #scanOnPush: boolean;
   readonly #tagMutability: ImageTagMutability;
   readonly #credentials: CredentialsCache;
+  readonly #pushRegistry: string | undefined;
   #closed = false;
 
   constructor(options: EcrRegistryOptions) {
@@ -103,6 +115,12 @@ export class EcrRegistry implements ImageRegistry {
     this.#lifecyclePolicy = lifecyclePolicyText({ keepLast: options.lifecycleKeepLast ?? 30 });
     this.#scanOnPush = options.scanOnPush ?? true;
     this.#tagMutability = options.imageTagMutability ?? 'MUTABLE';
+    if (options.pushRegistry !== undefined && !REGISTRY_HOST_PATTERN.test(options.pushRegistry))
+      throw new RegistryError(
+        'REGISTRY_INVALID_OPTION',
+        `pushRegistry must be a registry host[:port] without a scheme or path, like 127.0.0.1:5000, not ${JSON.stringify(options.pushRegistry)}.`,
+      );
+    this.#pushRegistry = options.pushRegistry;
     this.#credentials = new CredentialsCache({
       fetch: () => this.#fetchCredentials(),
       now: options.now ?? Date.now,
@@ -134,7 +152,7 @@ export class EcrRegistry implements ImageRegistry {
     );
     if (!repository.repositoryUri)
       throw new RegistryError('REGISTRY_REQUEST_FAILED', `ECR returned no URI for repository ${name}.`);
-    return { name, repositoryUri: repository.repositoryUri };
+    return { name, repositoryUri: this.#pushUri(name, repository.repositoryUri) };
   }
 
   credentials(): Promise<RegistryCredentials> {
@@ -176,7 +194,7 @@ export class EcrRegistry implements ImageRegistry {
           const name = repository.repositoryName ?? '';
           const service = name.slice(prefix.length);
           if (name.startsWith(prefix) && !service.includes('/') && repository.repositoryUri)
-            found.push({ name, service, repositoryUri: repository.repositoryUri });
+            found.push({ name, service, repositoryUri: this.#pushUri(name, repository.repositoryUri) });
         }
       }
     } catch (error) {
@@ -238,7 +256,13 @@ export class EcrRegistry implements ImageRegistry {
     const { authorizationData } = await this.#call('get an authorization token', () =>
       this.#client.send(new GetAuthorizationTokenCommand({})),
     );
-    return credentialsFromAuthorization(authorizationData?.[0]);
+    const credentials = credentialsFromAuthorization(authorizationData?.[0]);
+    return this.#pushRegistry ? { ...credentials, serveraddress: this.#pushRegistry } : credentials;
+  }
+
+  /** Where images of `name` are pushed: ECR's URI, or the same name on `pushRegistry` when set. */
+  #pushUri(name: string, ecrUri: string): string {
+    return this.#pushRegistry ? `${this.#pushRegistry}/${name}` : ecrUri;
   }
 
   async #call<T>(what: string, send: () => Promise<T>): Promise<T> {

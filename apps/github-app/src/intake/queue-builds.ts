@@ -1,0 +1,116 @@
+import type { SlipwayConfig } from '@slipway/core';
+import { type BuildJob, buildJobId, buildJobSchema, markLatestBuild } from '@slipway/queue';
+import type { Logger } from 'pino';
+import type { ProbotOctokit } from 'probot';
+import { buildCheckName, queuedBuildOutput, supersededOutput } from './check-run-text.js';
+import { ensureCheckRuns, type WantedCheckRun } from './ensure-check-runs.js';
+import type { IntakeStep } from './intake-deps.js';
+import type { CommitRef } from './read-slipway-yaml.js';
+
+export interface QueueBuildsOptions {
+  octokit: ProbotOctokit;
+  at: CommitRef;
+  tenant: string;
+  config: SlipwayConfig;
+  environment: string;
+  /** The build line: `refs/heads/<branch>`, or `refs/pull/<n>/head` for a preview. */
+  ref: string;
+  installationId: number;
+  repository: BuildJob['repository'];
+  deliveryId: string;
+  /** When the delivery was received (ms): the order of pushes on a line. */
+  pushedAt: number;
+  /** Only these services (a re-run); default every service the native builders build. */
+  only?: readonly string[];
+  /** 2 and up for a re-run; default 1. */
+  attempt?: number;
+  logger: Logger;
+}
+
+export interface QueuedBuilds {
+  /** Services with a build job (new, or there already). */
+  queued: string[];
+  /** Services whose line a later push already holds: no job, a skipped check run. */
+  superseded: string[];
+}
+
+/**
+ * Fans one commit out into one build job per service the native builders build, with a
+ * queued check run "Slipway build / <service>" each (external id = the job id). Image services
+ * have nothing to build; `builder: circleci` services are left to the CircleCI hand-off
+ * (TODO(issue 9)) and get nothing from here.
+ *
+ * Each service's line (tenant, service, ref) is marked with this commit first: a push received
+ * later already holding the line means this one is superseded at birth, so it gets no job —
+ * only a skipped check run saying so. Builders stop builds that get superseded later.
+ * Every step is idempotent (marker, job ids, check runs by external id), so a retry repairs a
+ * half-done fan-out.
+ */
+export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions): Promise<QueuedBuilds> {
+  const { tenant, at, environment, ref } = options;
+  const sha = at.sha;
+  const queued: Array<{ name: string; data: BuildJob; opts: { jobId: string } }> = [];
+  const checkRuns: WantedCheckRun[] = [];
+  const superseded: string[] = [];
+  for (const [service, config] of Object.entries(options.config.services)) {
+    if (config.source.kind !== 'build' || config.source.builder !== 'native') continue;
+    if (options.only && !options.only.includes(service)) continue;
+    const jobId = buildJobId({
+      tenant,
+      service,
+      sha,
+      ...(options.attempt ? { attempt: options.attempt } : {}),
+    });
+    const line = { tenant, service, ref, prefix: step.queues.prefix };
+    const mark = await markLatestBuild(step.redis, line, sha, options.pushedAt);
+    if (!mark.latest) {
+      superseded.push(service);
+      checkRuns.push({
+        name: buildCheckName(service),
+        conclusion: 'skipped',
+        externalId: jobId,
+        output: supersededOutput(service, ref, mark.previous),
+      });
+      continue;
+    }
+    const { dockerfile, context, args } = config.source;
+    const data: BuildJob = {
+      tenant,
+      service,
+      environment,
+      commit: sha,
+      ref,
+      installationId: options.installationId,
+      repository: options.repository,
+      deliveryId: options.deliveryId,
+      build: { dockerfile, context, args },
+      config: {
+        port: config.port,
+        resources: config.resources,
+        health: config.health,
+        env: config.env,
+        secrets: config.secrets,
+      },
+      ...(options.attempt && options.attempt > 1 ? { attempt: options.attempt } : {}),
+    };
+    queued.push({ name: 'build', data: buildJobSchema.parse(data), opts: { jobId } });
+    checkRuns.push({
+      name: buildCheckName(service),
+      status: 'queued',
+      externalId: jobId,
+      output: queuedBuildOutput(service, environment, sha),
+    });
+  }
+  // Check runs first: a builder may take the job the moment it is added, and it reports on the
+  // check run with the job's external id — were that not there yet, it would make a second one.
+  // A check run left without its job (the intake died in between) is repaired by BullMQ's retry
+  // of this delivery, which finds the runs already there and adds the jobs.
+  const created = await ensureCheckRuns(options.octokit, at, checkRuns, step.now);
+  if (queued.length > 0) await step.queues.builds.addBulk(queued);
+  const result = { queued: queued.map(({ data }) => data.service), superseded };
+  options.logger.info(
+    { environment, ref, attempt: options.attempt ?? 1, ...result, checkRunsCreated: created.length },
+    result.queued.length > 0 ? 'builds queued' : 'no builds queued',
+  );
+  return result;
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { examplePayload } from '@slipway/fakes';
+import { latestBuild } from '@slipway/queue';
+import { PolicyStore } from '@slipway/state';
+import { GitHubAppHarness, type HarnessRepo } from './support/github-app-harness.js';
+
+const slipwayYaml = (previews: boolean) =>
+  [
+    'services:',
+    '  web:',
+    '    build: {}',
+    '    port: 8080',
+    'branches:',
+    '  main: production',
+    `previews: { enabled: ${previews} }`,
+    '',
+  ].join('\n');
+
+describe('pull request previews through startGitHubApp (fake GitHub with pull requests)', () => {
+  const h = new GitHubAppHarness();
+
+  beforeAll(() => h.start());
+  afterAll(() => h.close());
+
+  /** A repo whose `feature` branch is one commit apart from `main`; returns the branch's head. */
+  async function repoWithBranch(name: string, previews: boolean, owner = 'acme') {
+    const repo = await h.addRepo({ owner, name, files: { 'slipway.yaml': slipwayYaml(previews) } });
+    const head = repo.git.sha;
+    await repo.git.createBranch('feature');
+    await repo.git.commit({ 'CHANGELOG.md': 'main moved on\n' });
+    return { repo, head };
+  }
+
+  const prPayload = (repo: HarnessRepo, action: string, number: number, sha: string) =>
+    examplePayload('pull_request', {
+      action,
+      repository: { owner: repo.owner, name: repo.name, id: repo.id },
+      installationId: repo.installationId,
+      sha,
+      ref: 'feature',
+      pullRequestNumber: number,
+    });
+
+  it('builds the head of a pull request into pr-<number> when slipway.yaml enables previews', async () => {
+    const { repo, head } = await repoWithBranch('site', true);
+    const number = await h.openPullRequest(repo, 'feature');
+    expect(await h.deliver('pull_request', prPayload(repo, 'opened', number, head))).toMatchObject({
+      state: 'completed',
+      returnvalue: 'builds-queued',
+    });
+    const job = await h.queues.builds.getJob(`${h.tenant}.web.${head}`);
+    expect(job?.data).toMatchObject({
+      environment: `pr-${number}`,
+      ref: `refs/pull/${number}/head`,
+      commit: head,
+    });
+    expect(h.checkRuns(repo)).toEqual([
+      expect.objectContaining({ name: 'Slipway build / web', head_sha: head, status: 'queued' }),
+    ]);
+    const line = { tenant: h.tenant, service: 'web', ref: `refs/pull/${number}/head`, prefix: h.prefix };
+    expect(await latestBuild(h.redis, line)).toBe(head);
+
+    // A new commit on the branch: synchronize builds the new head, on the same line.
+    const next = await repo.git.commit({ 'feature.txt': 'more\n' });
+    await repo.git.createBranch('feature', next);
+    expect(await h.deliver('pull_request', prPayload(repo, 'synchronize', number, next))).toMatchObject({
+      returnvalue: 'builds-queued',
+    });
+    expect((await h.queues.builds.getJob(`${h.tenant}.web.${next}`))?.data.environment).toBe(`pr-${number}`);
+    expect(await latestBuild(h.redis, line)).toBe(next);
+
+    // Closed: nothing is built any more (tearing the preview down comes with issue 7).
+    await h.closePullRequest(repo, number);
+    expect(await h.deliver('pull_request', prPayload(repo, 'closed', number, next))).toMatchObject({
+      returnvalue: 'ignored',
+    });
+    expect(await h.deliver('pull_request', prPayload(repo, 'reopened', number, next))).toMatchObject({
+      returnvalue: 'pull-request-closed',
+    });
+    expect(h.fake.requests.unhandled()).toEqual([]);
+  });
+
+  it('ignores pull requests quietly when previews are off', async () => {
+    const { repo, head } = await repoWithBranch('quiet', false);
+    const number = await h.openPullRequest(repo, 'feature');
+    const before = await h.queues.builds.count();
+    expect(await h.deliver('pull_request', prPayload(repo, 'opened', number, head))).toMatchObject({
+      state: 'completed',
+      returnvalue: 'previews-disabled',
+    });
+    expect(await h.queues.builds.count()).toBe(before);
+    expect(h.checkRuns(repo)).toEqual([]);
+  });
+
+  it('never builds a pull request from a fork, and says why with a neutral check run', async () => {
+    const { repo, head } = await repoWithBranch('open-source', true);
+    // The fork shares the base's git, as GitHub shares a fork's commits through refs/pull.
+    h.fake.addRepo({ owner: 'mallory', name: 'open-source', git: repo.git, installed: false });
+    const number = await h.openPullRequest(repo, 'mallory:feature');
+    const before = await h.queues.builds.count();
+    expect(await h.deliver('pull_request', prPayload(repo, 'opened', number, head))).toMatchObject({
+      state: 'completed',
+      returnvalue: 'fork',
+    });
+    expect(await h.queues.builds.count()).toBe(before);
+    const runs = h.checkRuns(repo);
+    expect(runs).toEqual([
+      expect.objectContaining({ name: 'Slipway preview', head_sha: head, conclusion: 'neutral' }),
+    ]);
+    expect((runs[0]!.output as { summary: string }).summary).toMatch(/fork/);
+  });
+
+  it("refuses a preview beyond the tenant's preview limit, naming the limit", async () => {
+    const { repo, head } = await repoWithBranch('busy', true);
+    await new PolicyStore({ store: h.store }).update(
+      h.tenant,
+      { limits: { previews: 1 } },
+      { by: 'test', now: Date.now() },
+    );
+    // Another pull request's preview is running already.
+    await h.store.put(`tenants/${h.tenant}/services/pr-9999/web.json`, { placeholder: true });
+    const number = await h.openPullRequest(repo, 'feature');
+    expect(await h.deliver('pull_request', prPayload(repo, 'opened', number, head))).toMatchObject({
+      returnvalue: 'preview-refused',
+    });
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.${head}`)).toBeUndefined();
+    const [run] = h.checkRuns(repo);
+    expect(run).toMatchObject({ name: 'Slipway preview', conclusion: 'neutral' });
+    expect((run!.output as { summary: string }).summary).toContain('limits.previews = 1');
+  });
+});

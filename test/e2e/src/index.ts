@@ -1,0 +1,1 @@
+export { type PushPlatform, type StartPushPlatformOptions, startPushPlatform } from './push-platform.js';
