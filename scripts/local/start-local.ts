@@ -1,5 +1,8 @@
 // The local-mode platform on one machine: the real components first, then Slipway's processes.
 
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import {
   ConfigError,
   controllerConfigFromEnv,
@@ -14,6 +17,12 @@ import {
   servicesConfigFromEnv,
 } from '@slipway/devenv';
 import { bootstrapAdmin } from '@slipway/identity';
+import { type PushPath, PushPathError, startPushPath } from './push-path.js';
+
+// Credentials a GitHub App registration wrote (see push-path.ts); variables already set win.
+const { env: initialEnv } = process;
+const envFile = resolve(initialEnv.SLIPWAY_ENV_FILE ?? '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const services = servicesConfigFromEnv(process.env, process.cwd());
 try {
@@ -34,15 +43,24 @@ try {
   throw error;
 }
 
+// One environment for every process, with the components found above as defaults.
+const env: NodeJS.ProcessEnv = {
+  SLIPWAY_MODE: 'local',
+  REDIS_URL: services.redisUrl,
+  SLIPWAY_REGISTRY: services.registryAddress,
+  DOCKER_HOST: `unix://${services.dockerSocket}`,
+  ...process.env,
+};
 let config: ReturnType<typeof controllerConfigFromEnv>;
 try {
-  config = controllerConfigFromEnv({ SLIPWAY_MODE: 'local', ...process.env }, process.cwd());
+  config = controllerConfigFromEnv(env, process.cwd());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`slipway: ${error.message}`);
   process.exit(2);
 }
-const logger = createControllerLogger({ level: config.logLevel, base: { app: 'controller' } });
+const root = createControllerLogger({ level: config.logLevel, base: {} });
+const logger = root.child({ app: 'controller' });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 const controller = await createController({ config, backends: createBackends(config), logger });
 const url = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
@@ -50,10 +68,21 @@ controller.start();
 const { users, tokens } = controller.services;
 const firstAdmin = await bootstrapAdmin({ users, tokens });
 
+let pushPath: PushPath;
+try {
+  pushPath = await startPushPath({ env, cwd: process.cwd(), envFile, logger: root });
+} catch (error) {
+  if (!(error instanceof PushPathError)) throw error;
+  console.error(`slipway: ${error.message}`);
+  await controller.stop();
+  process.exit(2);
+}
+
 console.log('slipway: running (Ctrl-C stops)');
-console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/leader)`);
+console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/openapi.json)`);
+for (const line of pushPath.summary) console.log(line);
 console.log(`  state           ${config.mode === 'local' ? config.dataDir : `s3://${config.stateBucket}`}`);
-console.log('  not built yet:  GitHub App, builder, agent, edge, dashboard (issues 5–7)');
+console.log('  not built yet:  scheduler, agent, edge, dashboard, CLI (issues 6–7)');
 if (firstAdmin) {
   console.log('\nslipway: first start — an admin token, shown this once (keep it):');
   console.log(`  ${firstAdmin.token}`);
@@ -63,6 +92,9 @@ if (firstAdmin) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     console.log('slipway: stopping');
+    await pushPath
+      .close()
+      .catch((error: unknown) => logger.error({ err: error }, 'stopping the push path failed'));
     await controller.stop();
     process.exit(0);
   });
