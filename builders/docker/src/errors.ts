@@ -19,7 +19,9 @@ export type BuilderErrorCode =
   /** The registry did not answer (refused, timed out, DNS); worth retrying with backoff. */
   | 'REGISTRY_UNAVAILABLE'
   /** The registry answered and refused the push (auth, quota, manifest), or gave no digest. */
-  | 'PUSH_FAILED';
+  | 'PUSH_FAILED'
+  /** An image could not be pulled (gone, refused, unreachable). For the layer cache only: never fails a build. */
+  | 'PULL_FAILED';
 
 /** Base class of every error this package throws on purpose; switch on `code`. */
 export class BuilderError extends Error {
@@ -178,5 +180,19 @@ export class PushFailedError extends BuilderError {
       `Pushing ${tag} failed: ${detail}. Check the registry credentials and permissions.`,
       options,
     );
+  }
+}
+
+/** An image could not be pulled. The builder pulls only to seed the layer cache, so it builds on without it. */
+export class PullFailedError extends BuilderError {
+  override readonly name = 'PullFailedError';
+
+  constructor(
+    readonly reference: string,
+    /** What the engine said, e.g. `manifest unknown`. */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('PULL_FAILED', `Pulling ${reference} failed: ${detail}.`, options);
   }
 }

@@ -16,6 +16,7 @@ export {
   BuildSupersededError,
   InvalidBuildInputError,
   InvalidTarballError,
+  PullFailedError,
   PushFailedError,
   RegistryUnavailableError,
   SourceDownloadError,
@@ -39,6 +40,7 @@ export {
 } from './github/github-installations.js';
 export { type GitHubTarballSourceOptions, githubTarballSource } from './github/github-tarball-source.js';
 export { type BuildInput, type BuildPlan, buildInputSchema, IMAGE_LABELS, planBuild } from './plan-build.js';
+export { hasImage, type PullImageOptions, pullImage } from './pull-image.js';
 export {
   type PushImageOptions,
   type PushResult,
@@ -55,6 +57,8 @@ export { BuildLogWriter } from './worker/build-log-writer.js';
 export { assertBuildAllowed, type PolicySource, policyTenantLimit } from './worker/build-policy.js';
 export { type BuildChange, nextBuildRecord } from './worker/build-record.js';
 export type { DeployQueue } from './worker/enqueue-deploy.js';
+export { type CacheQuery, type PreviousImage, previousImageOf } from './worker/previous-image-of.js';
+export { type PullPreviousImageOptions, pullPreviousImage } from './worker/pull-previous-image.js';
 export { runBuildJob } from './worker/run-build-job.js';
 export {
   type BuildJobOutcome,

@@ -27,6 +27,7 @@ import {
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { type RunningApi, startApi } from './start-api.js';
 
 /** The push path of one tenant, running in this process: fake GitHub → GitHub App → builders. */
 export interface PushPlatform {
@@ -44,6 +45,8 @@ export interface PushPlatform {
   readonly registry: LocalRegistry;
   readonly docker: Docker;
   readonly webhookUrl: string;
+  /** The controller's API, when started with `api: true`. */
+  readonly api: RunningApi | undefined;
   /** Sends a signed push webhook for `sha` on `branch`; returns GitHub's answer and the delivery id. */
   sendPush(
     sha: string,
@@ -71,6 +74,8 @@ export interface StartPushPlatformOptions {
   /** Extra environment for both processes (e.g. SLIPWAY_BUILD_CONCURRENCY). */
   env?: Record<string, string>;
   logLevel?: 'silent' | 'warn' | 'info' | 'debug';
+  /** Also run a controller (the REST API) over the same state and Redis. */
+  api?: boolean;
 }
 
 /**
@@ -120,6 +125,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
   const app = await startGitHubApp({ config: githubAppConfigFromEnv(env, dataDir), logger });
   const builder = await startBuilder({ config: builderConfigFromEnv(env, dataDir), logger });
   const webhookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
+  const api = options.api ? await startApi(env, dataDir, logger) : undefined;
 
   const releases = async () => {
     const { documents } = await repos.releases.scan(releasesPrefix(tenant));
@@ -141,6 +147,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     registry,
     docker,
     webhookUrl,
+    api,
     async sendPush(sha, pushOptions = {}) {
       const payload = examplePayload('push', {
         repository: { owner, name, id: repositoryId },
@@ -175,6 +182,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
       closing ??= (async () => {
         await app.close();
         await builder.close();
+        await api?.close();
         const repositories = await registry.listRepositories({ tenant }).catch(() => []);
         for (const { service } of repositories)
           await registry.deleteRepository({ tenant, service }).catch(() => {});

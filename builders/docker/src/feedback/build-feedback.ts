@@ -1,5 +1,6 @@
 import type { Release } from '@slipway/core';
 import type { BuildJob } from '@slipway/queue';
+import type { PreviousImage } from '../worker/previous-image-of.js';
 
 /** Which build the feedback is about. */
 export interface BuildFeedbackTarget {
@@ -16,6 +17,8 @@ export interface BuildSuccess {
   /** Steps taken from the layer cache, of `steps` in all (0 of 0 when nothing was built). */
   cacheHits: number;
   steps: number;
+  /** The service's previous image the build took layers from; absent when only the engine's local cache was used. */
+  cacheFrom?: PreviousImage;
   /** False when an earlier attempt had already recorded the Release. */
   built: boolean;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { Release } from '@slipway/core';
 import type { BuildJob } from '@slipway/queue';
 import type { BuildFeedbackTarget } from './build-feedback.js';
 import {
@@ -7,6 +8,7 @@ import {
   LOG_TAIL_LINES,
   logTailText,
   MAX_OUTPUT_CHARS,
+  succeededOutput,
 } from './check-run-output.js';
 
 const sha = 'a'.repeat(40);
@@ -65,5 +67,32 @@ describe('check run output', () => {
       failedOutput(target, { kind: 'build', message: 'fix it', step: 'Step 2/3 : RUN false', logTail: ['x'] })
         .title,
     ).toBe('Docker build failed at Step 2/3 : RUN false');
+  });
+
+  it('reports the layer cache and the previous image it came from', () => {
+    const release = {
+      id: 'r-aaaaaaa-1',
+      service: 'web',
+      commit: sha,
+      image: `127.0.0.1:5000/acme/web:${sha}`,
+      digest: `sha256:${'1'.repeat(64)}`,
+    } as Release;
+    const success = { release, durationMs: 4200, cacheHits: 2, steps: 4, built: true };
+    const seeded = succeededOutput(target, {
+      ...success,
+      cacheFrom: {
+        reference: `127.0.0.1:5000/acme/web@sha256:${'2'.repeat(64)}`,
+        releaseId: 'r-bbbbbbb-2',
+        commit: 'b'.repeat(40),
+      },
+    });
+    expect(seeded.summary).toContain('| Layer cache | 2 of 4 steps from the layer cache |');
+    expect(seeded.summary).toContain(
+      `| Cache from | the previous image \`127.0.0.1:5000/acme/web@sha256:${'2'.repeat(64)}\` (Release \`r-bbbbbbb-2\`, commit bbbbbbb) |`,
+    );
+    expect(succeededOutput(target, success).summary).toContain(
+      "| Cache from | no previous image; this engine's local cache only |",
+    );
+    expect(succeededOutput(target, { ...success, built: false }).summary).not.toContain('Cache from');
   });
 });

@@ -92,6 +92,12 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+function cacheSource(success: BuildSuccess): string {
+  const from = success.cacheFrom;
+  if (from === undefined) return "no previous image; this engine's local cache only";
+  return `the previous image \`${from.reference}\` (Release \`${from.releaseId}\`, commit ${short(from.commit)})`;
+}
+
 export function succeededOutput(target: BuildFeedbackTarget, success: BuildSuccess): CheckRunOutput {
   const { release } = success;
   const cache = success.built
@@ -108,6 +114,7 @@ export function succeededOutput(target: BuildFeedbackTarget, success: BuildSucce
       `| Digest | \`${release.digest}\` |`,
       `| Duration | ${seconds(success.durationMs)} |`,
       `| Layer cache | ${cache} |`,
+      ...(success.built ? [`| Cache from | ${cacheSource(success)} |`] : []),
       `| Build id | \`${target.buildId}\` |`,
     ].join('\n'),
   };

@@ -9,6 +9,7 @@ import type { BuildFeedback } from '../feedback/build-feedback.js';
 import type { RegistryRetryOptions } from '../with-registry-retry.js';
 import type { PolicySource } from './build-policy.js';
 import type { DeployQueue } from './enqueue-deploy.js';
+import type { PreviousImage } from './previous-image-of.js';
 import type { WorkerLogger } from './worker-logger.js';
 
 /** Where the source of a job comes from: GitHub's tarball in production, `git archive` in tests. */
@@ -53,6 +54,8 @@ export interface BuildJobResult {
   /** Steps taken from the layer cache, of `steps`; both 0 when the Release already existed. */
   cacheHits: number;
   steps: number;
+  /** The service's previous image the build took layers from; absent when only the engine's local cache was used. */
+  cacheFrom?: PreviousImage;
   durationMs: number;
   /** False when a previous attempt had already recorded the Release (a retry, a duplicate or a re-run). */
   built: boolean;

@@ -105,6 +105,7 @@ async function succeed(
     cacheHits: image?.cacheHits ?? 0,
     steps: image?.steps ?? 0,
     built: image !== undefined,
+    ...(image?.cacheFrom ? { cacheFrom: image.cacheFrom } : {}),
   };
   await finishSucceeded(run, finishing, success);
   finishing.logger.info(
@@ -113,6 +114,7 @@ async function succeed(
       releaseId: release.id,
       digest: release.digest,
       cacheHits: success.cacheHits,
+      cacheFrom: success.cacheFrom?.reference ?? null,
       durationMs,
     },
     'build succeeded',

@@ -39,6 +39,8 @@ export type BuildJobOutcome =
       releaseId: string;
       digest: string;
       cacheHits: number;
+      /** The previous image the layer cache came from (`repo@digest`), null when none was used. */
+      cacheFrom: string | null;
       durationMs: number;
       built: boolean;
     }
@@ -121,6 +123,7 @@ export function startBuildWorker(options: StartBuildWorkerOptions): BuildWorker 
         releaseId: result.release.id,
         digest: result.release.digest,
         cacheHits: result.cacheHits,
+        cacheFrom: result.cacheFrom?.reference ?? null,
         durationMs: result.durationMs,
         built: result.built,
       };
