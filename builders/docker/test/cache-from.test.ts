@@ -97,7 +97,9 @@ describe('layer cache from the service’s previous image (real engine, registry
     const release3 = await runBuildJob(h.job({ tenant, sha: third.sha }), h.deps(tarballOf(third)));
     expect(release3.cacheFrom?.releaseId).toBe(release2.release.id);
     const lines3 = await logLines(tenant, release3.buildId);
-    expect(lines3).toContainEqual(expect.stringMatching(/^Cache from the previous image .*, already on this engine\.$/));
+    expect(lines3).toContainEqual(
+      expect.stringMatching(/^Cache from the previous image .*, already on this engine\.$/),
+    );
     expect(afterRunStep(lines3)).toBe(' ---> Using cache');
   });
 
@@ -113,7 +115,10 @@ describe('layer cache from the service’s previous image (real engine, registry
 
     const second: Source = await h.source(siteAt('two'));
     const logger = memoryLogger();
-    const release2 = await runBuildJob(h.job({ tenant, sha: second.sha }), h.deps(tarballOf(second), { logger }));
+    const release2 = await runBuildJob(
+      h.job({ tenant, sha: second.sha }),
+      h.deps(tarballOf(second), { logger }),
+    );
 
     expect(release2.built).toBe(true);
     expect(release2.cacheFrom).toBeUndefined();
