@@ -180,7 +180,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     expect(h.checkRuns(repo)).toEqual([]);
   });
 
-  it('re-runs the whole intake when the binding check is re-requested after binding', async () => {
+  it('re-runs the whole intake when the binding check is re-requested after binding, and answers it', async () => {
     const repo = await h.addRepo({
       owner: 'globex',
       name: 'shop',
@@ -203,6 +203,12 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     payload.check_run.check_suite.head_branch = 'main';
     expect(await h.deliver('check_run', payload)).toMatchObject({ returnvalue: 'builds-queued' });
     expect(await h.queues.builds.getJob(`${h.tenant}.web.${sha}`)).toBeDefined();
+    // The binding request on the commit is answered, so the commit no longer shows it as wanted.
+    const answered = h.checkRuns(repo).find((run) => run.name === 'Slipway');
+    expect(answered).toMatchObject({
+      conclusion: 'success',
+      output: { title: `Bound to the Slipway tenant ${h.tenant}` },
+    });
   });
 
   it('rejects a bad signature with 400, enqueues nothing and warns with the delivery id', async () => {

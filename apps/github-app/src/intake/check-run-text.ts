@@ -33,8 +33,16 @@ export function unboundOutput(installationId: number): CheckRunOutput {
       `{"installationId": ${installationId}, "githubToken": "<your GitHub token>"}`,
       '```',
       '',
-      'Then push again: the next push builds.',
+      'Then push again, or re-run this check: the commit builds.',
     ].join('\n'),
+  };
+}
+
+/** The binding request of {@link unboundOutput}, answered. */
+export function boundOutput(tenant: string): CheckRunOutput {
+  return {
+    title: `Bound to the Slipway tenant ${tenant}`,
+    summary: `This repository's GitHub App installation is bound to the tenant **${tenant}**; its pushes build and deploy there.`,
   };
 }
 

@@ -18,18 +18,27 @@ export interface WantedCheckRun {
   externalId?: string;
 }
 
+/** A check run that asked for something (action_required) and is now answered. */
+export interface AnsweredCheckRun {
+  name: string;
+  output: CheckRunOutput;
+}
+
 /**
  * Creates the check runs the commit does not have yet — by external id when one is given,
  * else by name — so a retried job, or a second push of the same commit, does not stack
- * duplicates. Returns the names created.
+ * duplicates. Runs named in `answered` that still ask for action on the commit are concluded
+ * success with their new output (e.g. "bound to tenant acme" once someone bound the
+ * installation). Returns the names created.
  */
 export async function ensureCheckRuns(
   octokit: ProbotOctokit,
   at: CommitRef,
   wanted: readonly WantedCheckRun[],
   now: () => Date,
+  answered: readonly AnsweredCheckRun[] = [],
 ): Promise<string[]> {
-  if (wanted.length === 0) return [];
+  if (wanted.length === 0 && answered.length === 0) return [];
   const existing = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: at.owner,
     repo: at.repo,
@@ -37,6 +46,20 @@ export async function ensureCheckRuns(
     filter: 'all',
     per_page: 100,
   });
+  for (const answer of answered) {
+    for (const run of existing) {
+      if (run.name !== answer.name || run.conclusion !== 'action_required') continue;
+      await octokit.rest.checks.update({
+        owner: at.owner,
+        repo: at.repo,
+        check_run_id: run.id,
+        status: 'completed',
+        conclusion: 'success',
+        completed_at: now().toISOString(),
+        output: answer.output,
+      });
+    }
+  }
   const haveNames = new Set(existing.map((run) => run.name));
   const haveIds = new Set(existing.map((run) => run.external_id).filter(Boolean));
   const created: string[] = [];

@@ -2,7 +2,13 @@ import type { SlipwayConfig } from '@slipway/core';
 import { type BuildJob, buildJobId, buildJobSchema, markLatestBuild } from '@slipway/queue';
 import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
-import { buildCheckName, queuedBuildOutput, supersededOutput } from './check-run-text.js';
+import {
+  boundOutput,
+  buildCheckName,
+  queuedBuildOutput,
+  SETUP_CHECK_NAME,
+  supersededOutput,
+} from './check-run-text.js';
 import { ensureCheckRuns, type WantedCheckRun } from './ensure-check-runs.js';
 import type { IntakeStep } from './intake-deps.js';
 import type { CommitRef } from './read-slipway-yaml.js';
@@ -105,7 +111,10 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
   // check run with the job's external id — were that not there yet, it would make a second one.
   // A check run left without its job (the intake died in between) is repaired by BullMQ's retry
   // of this delivery, which finds the runs already there and adds the jobs.
-  const created = await ensureCheckRuns(options.octokit, at, checkRuns, step.now);
+  // A binding request left on this commit (it was pushed before the installation was bound) is answered.
+  const created = await ensureCheckRuns(options.octokit, at, checkRuns, step.now, [
+    { name: SETUP_CHECK_NAME, output: boundOutput(tenant) },
+  ]);
   if (queued.length > 0) await step.queues.builds.addBulk(queued);
   const result = { queued: queued.map(({ data }) => data.service), superseded };
   options.logger.info(
