@@ -29,6 +29,21 @@ export { isLooserOrEqual } from './policy/is-looser-or-equal.js';
 export type { PolicyDecision, PolicyDenial } from './policy/policy-decision.js';
 export { applyPolicyPatch, type PolicyPatch, policyPatchSchema } from './policy/policy-patch.js';
 export { serviceChangeSpec, sumServiceUsage } from './policy/service-usage.js';
+export type { AgentAction, AllocationSpec, ObservedContainer } from './scheduling/agent-actions.js';
+export { type AllocationIdParts, allocationId } from './scheduling/allocation-id.js';
+export { diffHost } from './scheduling/diff-host.js';
+export { DEFAULT_HOST_GRACE_MS, type HostRegistration, hostsLost } from './scheduling/hosts-lost.js';
+export { Placement } from './scheduling/placement.js';
+export type {
+  PlacedAllocation,
+  PlacementInput,
+  PlacementPlan,
+  ServiceReplan,
+  Unplaced,
+  WantedService,
+} from './scheduling/placement-types.js';
+export { planPlacement } from './scheduling/plan-placement.js';
+export { specHash } from './scheduling/spec-hash.js';
 export { slipwayJsonSchema, slipwayJsonSchemaText } from './schema/slipway-json-schema.js';
 export { formatSlipwayYaml } from './slipway-yaml/format-slipway-yaml.js';
 export {

@@ -40,6 +40,7 @@ export interface ObservedContainer {
 
 /** One step of reconciling a host, as data; the agent executes it with the Docker API. */
 export type AgentAction =
+  /** Create the container from `spec` and start it (diffHost never emits a separate start for it). */
   | { kind: 'create'; allocation: string; spec: AllocationSpec }
   | { kind: 'start'; allocation: string; containerId: string }
   | { kind: 'stop'; allocation: string; containerId: string; reason: string }

@@ -1,0 +1,20 @@
+import type { PlacedAllocation, Unplaced, WantedService } from './placement-types.js';
+import type { HashLanes } from './stable-hash.js';
+
+/** One service's share of the plan. */
+export interface ServiceBook {
+  key: string;
+  wanted: WantedService;
+  /** Index = slot. */
+  slots: (PlacedAllocation | undefined)[];
+  /** Host ordinal → replicas of this service on it. */
+  hostCount: Map<number, number>;
+  /** Zone index → replicas of this service in it. */
+  zoneCount: number[];
+  unplaced: Unplaced[];
+  /** {@link allocationIdSeed} of the wanted release, computed when first needed. */
+  idSeed: { release: string; lanes: HashLanes } | null;
+}
+
+/** The key of a service in a plan: environment and name. */
+export const serviceKey = (environment: string, service: string) => `${environment}\n${service}`;
