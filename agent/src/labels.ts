@@ -1,0 +1,42 @@
+import type { AllocationSpec } from '@slipway/core';
+
+/** The Docker labels by which an agent knows its containers (and nothing else it may touch). */
+export const LABELS = {
+  host: 'io.slipway.host',
+  tenant: 'io.slipway.tenant',
+  service: 'io.slipway.service',
+  environment: 'io.slipway.environment',
+  release: 'io.slipway.release',
+  allocation: 'io.slipway.allocation',
+  slot: 'io.slipway.slot',
+  /** The spec hash the container was created from: what the diff compares. */
+  spec: 'io.slipway.spec',
+} as const;
+
+/**
+ * The labels of one allocation's container on host `hostId`.
+ *
+ * @example allocationLabels({ hostId: 'h-1', spec, specHash: 'ab12…' })['io.slipway.tenant'] // spec.tenant
+ */
+export function allocationLabels(options: {
+  hostId: string;
+  spec: AllocationSpec;
+  specHash: string;
+}): Record<string, string> {
+  const { hostId, spec, specHash } = options;
+  return {
+    [LABELS.host]: hostId,
+    [LABELS.tenant]: spec.tenant,
+    [LABELS.service]: spec.service,
+    [LABELS.environment]: spec.environment,
+    [LABELS.release]: spec.release,
+    [LABELS.allocation]: spec.allocation,
+    [LABELS.slot]: String(spec.slot),
+    [LABELS.spec]: specHash,
+  };
+}
+
+/** Docker's list filter for the containers of one host (every one carries an allocation label). */
+export function hostFilter(hostId: string): string {
+  return JSON.stringify({ label: [`${LABELS.host}=${hostId}`, LABELS.allocation] });
+}
