@@ -11,6 +11,7 @@ import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
 import { GitHubUserClient } from './github/github-user-client.js';
+import { createHostServices, type HostServicesOptions } from './hosts/host-services.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
@@ -38,6 +39,8 @@ export interface ControllerOptions {
   now?: () => number;
   /** Timings and limits of build log followers (tests shorten them). */
   buildLogs?: Pick<BuildLogReaderOptions, 'heartbeatMs' | 'idleCheckMs' | 'blockMs' | 'maxFollowers'>;
+  /** Host heartbeat TTL (tests shorten it). */
+  hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
 }
 
 /** Wires one controller replica: API on every replica, leader loops only while it holds the lease. */
@@ -102,6 +105,13 @@ export async function createController(options: ControllerOptions): Promise<Cont
       logger: logger.child({ component: 'build-logs' }),
       ...(redis ? { redis } : {}),
     }),
+    hosts: createHostServices({
+      ...options.hosts,
+      store,
+      redis,
+      prefix: config.redisPrefix,
+      logger: logger.child({ component: 'hosts' }),
+    }),
     github: new GitHubUserClient({ baseUrl: config.githubApiUrl }),
     logger,
     now: options.now ?? Date.now,
@@ -124,6 +134,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
   });
   // Open log streams would hold the server open; ending them lets clients resume on another replica.
   app.addHook('preClose', async () => services.buildLogs.close());
+  // Long-polls answer at once (the agent polls another replica) instead of holding the close.
+  app.addHook('preClose', async () => services.hosts.watcher?.close());
 
   let stopping: Promise<void> | undefined;
   return {

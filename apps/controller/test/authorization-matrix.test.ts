@@ -3,7 +3,9 @@
 // A route missing from `requests` or `expected` fails this test: new routes must declare both.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { type FakeGitHub, startFakeGitHub } from '@slipway/fakes';
+import { Redis } from 'ioredis';
 import { routeTable } from '../src/routes/index.js';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
 import { sampleBuild, sampleRelease } from './support/records.js';
@@ -44,6 +46,12 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'join-tokens.create': [401, 403, 403, 201, 404, 201, 403, 401, 401],
   'join-tokens.list': /* */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
   'join-tokens.revoke': [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'hosts.join': /*      */ [201, 201, 201, 201, 201, 201, 201, 201, 201],
+  'hosts.heartbeat': /* */ [401, 403, 403, 403, 404, 403, 204, 401, 401],
+  'hosts.desired': /*   */ [401, 403, 403, 403, 404, 403, 200, 401, 401],
+  'hosts.list': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'hosts.get': /*       */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'hosts.delete': /*    */ [401, 403, 403, 204, 404, 204, 403, 401, 401],
   'installations.list': [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'installations.bind': [401, 403, 403, 201, 404, 201, 403, 401, 401],
   'installations.unbind': [401, 403, 403, 204, 404, 204, 403, 401, 401],
@@ -65,7 +73,7 @@ let harness: Harness;
 let github: FakeGitHub;
 
 /** A fresh tenant with one member per role, a neighbour tenant, and every kind of caller's token. */
-async function fixture() {
+async function fixture(options: { withHost: boolean }) {
   const suffix = randomBytes(3).toString('hex');
   const githubId = 100_000 + Math.floor(Math.random() * 1_000_000_000);
   const ownerLogin = `olga-${suffix}`;
@@ -134,6 +142,15 @@ async function fixture() {
     finishedAt: '2025-11-26T07:01:00.000Z',
   });
   const release = (await repos.releases.create(sampleRelease({ tenant, id: `r-${suffix}` }))).value;
+  // A host record for the host routes; tenants.delete needs a tenant without hosts.
+  if (options.withHost)
+    await repos.hosts.create({
+      id: `h-${suffix}`,
+      tenant,
+      capacity: { cpuMillicores: 2000, memoryMiB: 4096 },
+      labels: { zone: 'z1', pool: 'default' },
+      status: 'ready',
+    });
   const bearer: Record<PrincipalName, string | undefined> = {
     anonymous: undefined,
     viewer: (await makeToken(harness, viewer.id, { tenant, role: 'viewer' })).token,
@@ -164,6 +181,8 @@ async function fixture() {
     users: { viewer, otherOwner },
     devSpare,
     join: join.record,
+    joinToken: join.token,
+    host: `h-${suffix}`,
     installToBind,
     installBound,
     ownerGithubToken,
@@ -215,6 +234,24 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
     method: 'DELETE',
     path: `/v1/tenants/${f.tenant}/join-tokens/${f.join.id}`,
   }),
+  'hosts.join': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/hosts/join`,
+    body: {
+      joinToken: f.joinToken,
+      capacity: { cpuMillicores: 1000, memoryMiB: 1024 },
+      labels: { zone: 'z1', pool: 'default' },
+    },
+  }),
+  'hosts.heartbeat': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/hosts/${f.host}/heartbeat`,
+    body: { allocations: [] },
+  }),
+  'hosts.desired': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts/${f.host}/desired` }),
+  'hosts.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts` }),
+  'hosts.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts/${f.host}` }),
+  'hosts.delete': (f) => ({ method: 'DELETE', path: `/v1/tenants/${f.tenant}/hosts/${f.host}` }),
   'installations.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/installations` }),
   'installations.bind': (f) => ({
     method: 'POST',
@@ -243,9 +280,14 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
   'audit.all': () => ({ method: 'GET', path: '/v1/audit' }),
 };
 
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = uniquePrefix('ctl-matrix');
+
 beforeAll(async () => {
   github = await startFakeGitHub();
   harness = await startHarness({
+    REDIS_URL: redisUrl,
+    SLIPWAY_REDIS_PREFIX: redisPrefix,
     SLIPWAY_RATE_LIMIT_PER_MINUTE: '100000',
     SLIPWAY_GITHUB_API_URL: github.baseUrl,
     SLIPWAY_DASHBOARD_SECRET: randomBytes(32).toString('hex'),
@@ -254,6 +296,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
   await github.close();
+  const redis = new Redis(redisUrl);
+  await cleanupRedis(redis, redisPrefix);
+  redis.disconnect();
 });
 
 afterAll(() => {
@@ -275,7 +320,7 @@ describe('the authorization matrix', () => {
     '%s as %s → %s',
     async (_id, principal, status, { route }) => {
       if (status === undefined) throw new Error(`no expected status for ${route.id}`);
-      const f = await fixture();
+      const f = await fixture({ withHost: route.id !== 'tenants.delete' });
       const request = requests[route.id]!(f);
       const response = await harness.call(request.method, request.path, {
         ...(f.bearer[principal] ? { token: f.bearer[principal] } : {}),
@@ -288,8 +333,11 @@ describe('the authorization matrix', () => {
           error: { code: expect.any(String), message: expect.any(String) },
         });
 
+      // Routes audited only when they refuse (heartbeats) leave no entry for a success.
+      const audited = route.audit !== 'refusals' || status >= 400;
       if (
         route.method !== 'GET' &&
+        audited &&
         principal !== 'anonymous' &&
         principal !== 'revoked' &&
         principal !== 'expired'

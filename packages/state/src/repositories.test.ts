@@ -23,7 +23,6 @@ const host: Host = {
   capacity: { cpuMillicores: 2000, memoryMiB: 4096 },
   labels: { zone: 'z1', pool: 'default' },
   status: 'ready',
-  lastHeartbeat: null,
 };
 const config = {
   port: 8080,
@@ -74,7 +73,6 @@ const allocation: Allocation = {
   release: 'r1',
   host: 'h1',
   slot: 0,
-  observed: null,
 };
 
 let root: string;

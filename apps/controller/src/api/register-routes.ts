@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditCall } from './audit-hook.js';
 import { describeAuthRule } from './auth-rule.js';
 import { authorize } from './authorize.js';
+import { EmptyResponse } from './empty-response.js';
 import { errorBodySchema } from './errors.js';
 import type { AnyRoute } from './route.js';
 import type { ApiServices } from './services.js';
@@ -74,7 +75,14 @@ export function registerRoutes(
         request.auditDetails = {};
         tenants.set(request, await authorize(request, route.auth, services));
       },
-      ...(mutating ? { onSend: async (request, reply) => auditCall(route, request, reply, services) } : {}),
+      ...(mutating
+        ? {
+            onSend: async (request, reply) => {
+              if (route.audit === 'refusals' && reply.statusCode < 400) return;
+              await auditCall(route, request, reply, services);
+            },
+          }
+        : {}),
       handler: async (request, reply) => {
         const result = await route.handler({
           params: request.params,
@@ -87,6 +95,8 @@ export function registerRoutes(
           reply,
           auditDetails: (details) => Object.assign(request.auditDetails, details),
         });
+        if (result instanceof EmptyResponse)
+          return reply.status(result.status).headers(result.headers).send();
         reply.status(status);
         if (result instanceof StreamResponse) return reply.headers(result.headers).send(result.body);
         return status === 204 ? reply.send() : result;

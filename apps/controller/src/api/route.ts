@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AuthRule } from './auth-rule.js';
 import type { Caller } from './caller.js';
+import type { EmptyResponse } from './empty-response.js';
 import type { ApiServices } from './services.js';
 import type { StreamResponse } from './stream-response.js';
 
@@ -52,10 +53,19 @@ export interface RouteDefinition<
   status?: 200 | 201 | 202 | 204;
   /** What the audit entry's target is. Mutating routes (not GET) are always audited. */
   auditTarget?: (context: { params: Out<P>; body: Out<B> }) => { type: string; id: string };
-  /** Returns the response body, or a {@link StreamResponse} (event streams) that skips the schema. */
+  /**
+   * `always` (default): every mutating call is audited. `refusals`: only refused or failed calls —
+   * for calls made every few seconds by machines (heartbeats), whose successes would make the
+   * durable audit log cost what rule 8 forbids.
+   */
+  audit?: 'always' | 'refusals';
+  /**
+   * Returns the response body, a {@link StreamResponse} (event streams) that skips the schema, or an
+   * {@link EmptyResponse} (e.g. 304).
+   */
   handler(
     context: RouteContext<Out<P>, Out<Q>, Out<B>>,
-  ): Promise<(R extends z.ZodType ? z.input<R> : undefined) | StreamResponse>;
+  ): Promise<(R extends z.ZodType ? z.input<R> : undefined) | StreamResponse | EmptyResponse>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a route table holds routes of every schema type.

@@ -6,6 +6,7 @@ import type { Installations, PolicyStore, Repositories, StateStore } from '@slip
 import type { Logger } from 'pino';
 import type { BuildLogReader } from '../build-logs/build-log-reader.js';
 import type { GitHubUserClient } from '../github/github-user-client.js';
+import type { HostServices } from '../hosts/host-services.js';
 import type { ControllerMetrics } from '../metrics.js';
 
 /** Everything route handlers may use; built once by the controller and passed in (no singletons). */
@@ -20,6 +21,8 @@ export interface ApiServices {
   installations: Installations;
   /** Build logs: the live Redis stream, else the state store's archive. */
   buildLogs: BuildLogReader;
+  /** Hosts' desired allocations (state store) and live state (Redis). */
+  hosts: HostServices;
   /** GitHub, asked with a user's own token (binding checks). */
   github: GitHubUserClient;
   logger: Logger;

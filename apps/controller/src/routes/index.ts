@@ -1,7 +1,9 @@
 import type { AnyRoute } from '../api/route.js';
+import { agentRoutes } from './agent.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { buildRoutes } from './builds.js';
+import { hostRoutes } from './hosts.js';
 import { installationRoutes } from './installations.js';
 import { joinTokenRoutes } from './join-tokens.js';
 import { meRoutes } from './me.js';
@@ -22,6 +24,8 @@ export const routeTable: readonly AnyRoute[] = [
   ...memberRoutes,
   ...tokenRoutes,
   ...joinTokenRoutes,
+  ...agentRoutes,
+  ...hostRoutes,
   ...installationRoutes,
   ...policyRoutes,
   ...secretRoutes,

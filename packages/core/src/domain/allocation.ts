@@ -11,7 +11,10 @@ export const OBSERVED_STATES = ['pending', 'starting', 'running', 'unhealthy', '
 export const observedStateSchema = z.enum(OBSERVED_STATES);
 export type ObservedState = z.infer<typeof observedStateSchema>;
 
-/** What the agent last saw of an allocation's container. */
+/**
+ * What the agent last saw of an allocation's container. Lives in Redis with a TTL, reported with
+ * each heartbeat — never in the durable store (DESIGN.md §4 rule 8).
+ */
 export const observedAllocationSchema = z.object({
   state: observedStateSchema,
   containerId: z.string().max(128).nullable(),
@@ -30,7 +33,5 @@ export const allocationSchema = z.object({
   release: recordIdSchema,
   host: recordIdSchema,
   slot: z.int().min(0),
-  /** Null until the agent reports. */
-  observed: observedAllocationSchema.nullable(),
 });
 export type Allocation = z.infer<typeof allocationSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { addOnSchema } from './add-on.js';
-import { allocationSchema } from './allocation.js';
+import { allocationSchema, observedAllocationSchema } from './allocation.js';
 import { BUILD_STATUSES, buildSchema, canMoveBuild, isFinishedBuild } from './build.js';
 import { hostSchema } from './host.js';
 import {
@@ -44,7 +44,6 @@ describe('domain schemas accept well-formed records', () => {
         capacity: { cpuMillicores: 4000, memoryMiB: 8192 },
         labels: { zone: 'eu-west-1a', pool: 'default' },
         status: 'ready',
-        lastHeartbeat: null,
       },
     ],
     [
@@ -127,8 +126,12 @@ describe('domain schemas accept well-formed records', () => {
         release: 'r-1',
         host: 'h-1',
         slot: 0,
-        observed: { state: 'running', containerId: 'c0ffee', message: null, at },
       },
+    ],
+    [
+      'observed allocation',
+      observedAllocationSchema,
+      { state: 'running', containerId: 'c0ffee', message: null, at },
     ],
     [
       'add-on',
@@ -197,6 +200,23 @@ describe('domain schemas reject what would break isolation or the platform', () 
   ])('%s', (pattern, good, bad) => {
     expect(good.filter((s) => !pattern.test(s))).toEqual([]);
     expect(bad.filter((s) => pattern.test(s))).toEqual([]);
+  });
+});
+
+describe('durable schemas hold no live state (DESIGN.md §4 rule 8)', () => {
+  it('keeps heartbeats and observed containers out of hosts and allocations', () => {
+    // Written every few seconds per host, they live in Redis with a TTL; the state store would cost dearly.
+    expect(Object.keys(hostSchema.shape)).not.toContain('lastHeartbeat');
+    expect(Object.keys(allocationSchema.shape)).not.toContain('observed');
+    const host = hostSchema.parse({
+      id: 'h-1',
+      tenant: 'acme',
+      capacity: { cpuMillicores: 1000, memoryMiB: 1024 },
+      labels: { zone: 'z1', pool: 'default' },
+      status: 'ready',
+      lastHeartbeat: at,
+    });
+    expect(host).not.toHaveProperty('lastHeartbeat');
   });
 });
 

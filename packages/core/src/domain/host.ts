@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { DNS_LABEL_PATTERN, recordIdSchema, tenantIdSchema, timestampSchema } from './names.js';
+import { DNS_LABEL_PATTERN, recordIdSchema, tenantIdSchema } from './names.js';
 
 export const HOST_STATUSES = ['ready', 'draining', 'lost'] as const;
 /** ready: takes new allocations; draining: keeps what runs, takes nothing new; lost: missed its heartbeats. */
 export const hostStatusSchema = z.enum(HOST_STATUSES);
 export type HostStatus = z.infer<typeof hostStatusSchema>;
 
-/** A machine running the agent. Belongs to exactly one tenant. */
+/**
+ * A machine running the agent. Belongs to exactly one tenant. Durable: written when the host
+ * joins, drains or leaves. Its heartbeats live in Redis with a TTL (DESIGN.md §4 rule 8).
+ */
 export const hostSchema = z.object({
   id: recordIdSchema,
   tenant: tenantIdSchema,
@@ -17,7 +20,5 @@ export const hostSchema = z.object({
     pool: z.string().regex(DNS_LABEL_PATTERN),
   }),
   status: hostStatusSchema,
-  /** Null until the agent first reports. */
-  lastHeartbeat: timestampSchema.nullable(),
 });
 export type Host = z.infer<typeof hostSchema>;
