@@ -10,6 +10,7 @@ import {
 } from '@slipway/controller';
 import { allServices, ensureServices, servicesConfigFromEnv } from '@slipway/devenv';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
+import { createRepositories } from '@slipway/state';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type Bench, percentile } from './bench.js';
@@ -29,7 +30,8 @@ interface Agent {
 /**
  * 200 simulated agents long-poll one controller for their desired allocations; a leader-style
  * writer then writes every host's document (fenced, conditional) at once: how long from a
- * host's write to its agent having it. Baseline in the same run: the same agents polling every
+ * host's document being durable (the change published) to its agent having it. The time the
+ * store took to write all 200 is reported beside it. Baseline in the same run: the same agents polling every
  * second. Goal: p99_ms < 1000.
  */
 export const fanout: Bench = {
@@ -60,6 +62,13 @@ export const fanout: Bench = {
     const tenant = 'bench';
     let stopped = false;
     try {
+      await createRepositories(backends.store).tenants.create({
+        id: tenant,
+        name: 'Fan-out bench',
+        members: [],
+        githubInstallations: [],
+        createdAt: new Date().toISOString(),
+      });
       const url = await controller.app.listen({ host: '127.0.0.1', port: 0 });
       const { tokens } = controller.services;
       const fleet: Agent[] = await Promise.all(
@@ -83,24 +92,50 @@ export const fanout: Bench = {
         }
       };
       const etags = new Map<string, string>(); // host → current etag of its document
+      let generation = 0;
+      const writeAllMs: number[] = [];
       const writeAll = async (round: number) => {
+        // Each round's documents differ from every earlier one, so each has a new etag.
+        generation += 1;
+        const allocation = {
+          allocation: `web-0-${generation}`,
+          tenant,
+          service: 'web',
+          environment: 'production',
+          release: `r-${generation}`,
+          slot: 0,
+        };
         const written = new Map<string, { at: number; etag: string }>();
+        const started = performance.now();
         await Promise.all(
           fleet.map(async (agent) => {
-            const at = performance.now();
+            // The clock starts when the document is durable, i.e. when writeDesired publishes the
+            // change: what is measured is the fan-out, not the state store's write.
+            let at = Number.NaN;
+            const publisher = new Proxy(redis, {
+              get(target, property, receiver) {
+                if (property !== 'publish') return Reflect.get(target, property, receiver);
+                return (...args: Parameters<Redis['publish']>) => {
+                  at = performance.now();
+                  return target.publish(...args);
+                };
+              },
+            });
             const { etag } = await writeDesired({
               repository,
-              redis,
+              redis: publisher,
               prefix,
               fence,
               expectedEtag: etags.get(agent.host) ?? null,
-              document: { tenant, host: agent.host, allocations: [] },
+              document: { tenant, host: agent.host, allocations: [allocation] },
             });
             etags.set(agent.host, etag);
             written.set(agent.host, { at, etag: `"${etag}"` });
           }),
         );
-        console.error(`round ${round}: ${fleet.length} documents written`);
+        const took = performance.now() - started;
+        if (round > 0) writeAllMs.push(took);
+        console.error(`round ${round}: ${fleet.length} documents written in ${Math.round(took)} ms`);
         return written;
       };
       const measure = async (mode: 'long-poll' | 'poll') => {
@@ -146,6 +181,8 @@ export const fanout: Bench = {
         p99_ms: Math.round(percentile(longPoll, 99)),
         p50_ms: Math.round(percentile(longPoll, 50)),
         baseline_poll_1s_p99_ms: Math.round(percentile(polling, 99)),
+        // The state store's side, not part of p99_ms: writing all 200 documents at once.
+        write_all_max_ms: Math.round(Math.max(...writeAllMs)),
         goal_p99_ms: 1000,
       };
     } finally {
