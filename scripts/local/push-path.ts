@@ -6,6 +6,7 @@ import {
   GitHubAppConfigError,
   GitHubAppStartError,
   githubAppConfigFromEnv,
+  manifestSetupOptionsFromEnv,
   needsAppRegistration,
   runManifestSetup,
   startGitHubApp,
@@ -36,13 +37,8 @@ export async function startPushPath(options: {
 }): Promise<PushPath> {
   const { env, cwd, envFile, logger } = options;
   if (needsAppRegistration(env)) {
-    const protocol = env.GHE_PROTOCOL ?? 'https';
     const setup = await runManifestSetup({
-      port: Number(env.PORT ?? 3000),
-      envFile,
-      githubUrl: env.GHE_HOST ? `${protocol}://${env.GHE_HOST}` : 'https://github.com',
-      ...(env.GH_ORG ? { org: env.GH_ORG } : {}),
-      ...(env.WEBHOOK_PROXY_URL ? { webhookUrl: env.WEBHOOK_PROXY_URL } : {}),
+      ...manifestSetupOptionsFromEnv(env, envFile),
       logger: logger.child({ name: 'github-app-setup' }),
     });
     setup.registered.then(

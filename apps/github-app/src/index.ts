@@ -16,6 +16,7 @@ export {
   APP_PERMISSIONS,
   type AppManifest,
   type ManifestSetup,
+  manifestSetupOptionsFromEnv,
   type RegisteredApp,
   type RunManifestSetupOptions,
   runManifestSetup,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { GitHubAppConfigError, githubAppConfigFromEnv, needsAppRegistration } from './config.js';
-import { runManifestSetup } from './manifest/index.js';
+import { manifestSetupOptionsFromEnv, runManifestSetup } from './manifest/index.js';
 import { startGitHubApp } from './start-github-app.js';
 
 const env = process.env;
@@ -28,13 +28,8 @@ const stopOnSignal = (close: () => Promise<void>) => {
 };
 
 if (needsAppRegistration(env)) {
-  const protocol = env.GHE_PROTOCOL ?? 'https';
   const setup = await runManifestSetup({
-    port: Number(env.PORT ?? 3000),
-    envFile,
-    githubUrl: env.GHE_HOST ? `${protocol}://${env.GHE_HOST}` : 'https://github.com',
-    ...(env.GH_ORG ? { org: env.GH_ORG } : {}),
-    ...(env.WEBHOOK_PROXY_URL ? { webhookUrl: env.WEBHOOK_PROXY_URL } : {}),
+    ...manifestSetupOptionsFromEnv(env, envFile),
     logger,
   });
   stopOnSignal(() => setup.close());

@@ -1,4 +1,5 @@
 export { APP_EVENTS, APP_PERMISSIONS, type AppManifest, slipwayAppManifest } from './app-manifest.js';
+export { manifestSetupOptionsFromEnv } from './manifest-setup-options.js';
 export {
   type ManifestSetup,
   type RegisteredApp,
