@@ -4,22 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { allServices, ensureServices, servicesConfigFromEnv } from '@slipway/devenv';
-import { startPushPlatform } from '@slipway/e2e';
+import { startPushPlatform, WEB_SERVICE_YAML } from '@slipway/e2e';
 import { type Bench, percentile } from './bench.js';
 
 const run = promisify(execFile);
 const rounds = 5;
 
 const files = {
-  'slipway.yaml': [
-    'services:',
-    '  web:',
-    '    build: {}',
-    '    port: 8080',
-    'branches:',
-    '  main: production',
-    '',
-  ].join('\n'),
+  'slipway.yaml': WEB_SERVICE_YAML,
   Dockerfile:
     'FROM slipway/busybox:local\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
   'index.html': '<h1>round 0</h1>\n',

@@ -1,1 +1,2 @@
 export { type PushPlatform, type StartPushPlatformOptions, startPushPlatform } from './push-platform.js';
+export { WEB_SERVICE_YAML } from './web-service.js';

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { buildLogKey } from '@slipway/queue';
 import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
+import { WEB_SERVICE_YAML } from '../src/web-service.js';
 
 const files = {
-  'slipway.yaml': [
-    'services:',
-    '  web:',
-    '    build: {}',
-    '    port: 8080',
-    'branches:',
-    '  main: production',
-    '',
-  ].join('\n'),
+  'slipway.yaml': WEB_SERVICE_YAML,
   // The RUN keeps the build going long enough to follow it while it runs.
   Dockerfile:
     'FROM slipway/busybox:local\nRUN echo compiling && sleep 2 && echo compiled\nCOPY index.html /www/index.html\n',

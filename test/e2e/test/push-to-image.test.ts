@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { buildKey } from '@slipway/state';
 import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
+import { WEB_SERVICE_YAML } from '../src/web-service.js';
 
-const slipwayYaml = [
-  'services:',
-  '  web:',
-  '    build: {}',
-  '    port: 8080',
-  'branches:',
-  '  main: production',
-  '',
-].join('\n');
 const files = {
-  'slipway.yaml': slipwayYaml,
+  'slipway.yaml': WEB_SERVICE_YAML,
   Dockerfile:
     'FROM slipway/busybox:local\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
   'index.html': '<h1>first</h1>\n',
