@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { EcrRegistry, type ImageRegistry, LocalRegistry } from '@slipway/cloud';
 import { DynamoLeaseBackend, type LeaseBackend, MemoryLeaseBackend } from '@slipway/lease';
 import { FsStateStore, S3StateStore, type StateStore } from '@slipway/state';
 import type { ControllerConfig } from './config.js';
@@ -6,6 +7,8 @@ import type { ControllerConfig } from './config.js';
 export interface Backends {
   store: StateStore;
   lease: LeaseBackend;
+  /** Where images live: digests of image services, pull credentials handed to agents. */
+  registry?: ImageRegistry;
   close(): Promise<void>;
 }
 
@@ -16,7 +19,16 @@ export interface Backends {
 export function createBackends(config: ControllerConfig): Backends {
   if (config.mode === 'local') {
     const store = new FsStateStore({ root: join(config.dataDir, 'state') });
-    return { store, lease: new MemoryLeaseBackend(), close: () => store.close() };
+    const registry = new LocalRegistry({ address: config.registry });
+    return {
+      store,
+      lease: new MemoryLeaseBackend(),
+      registry,
+      close: async () => {
+        await registry.close();
+        await store.close();
+      },
+    };
   }
   const connection = {
     region: config.region,
@@ -29,11 +41,14 @@ export function createBackends(config: ControllerConfig): Backends {
     prefix: config.statePrefix,
   });
   const lease = new DynamoLeaseBackend({ ...connection, tableName: config.leaseTable });
+  const registry: ImageRegistry = new EcrRegistry(connection);
   return {
     store,
     lease,
+    registry,
     close: async () => {
       lease.close();
+      await registry.close();
       await store.close();
     },
   };

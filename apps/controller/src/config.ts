@@ -42,6 +42,14 @@ const localConfig = z.object({
   mode: z.literal('local'),
   ...common,
   dataDir: z.string().min(1),
+  /** The local registry images are pushed to and pulled from (host:port, no scheme). */
+  registry: z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$/,
+      'a registry host:port without a scheme, e.g. 127.0.0.1:5000',
+    )
+    .default('127.0.0.1:5000'),
 });
 
 const awsConfig = z.object({
@@ -79,6 +87,7 @@ const variables: Record<string, string> = {
   githubApiUrl: 'SLIPWAY_GITHUB_API_URL',
   dashboardSecret: 'SLIPWAY_DASHBOARD_SECRET',
   dataDir: 'SLIPWAY_DATA_DIR',
+  registry: 'SLIPWAY_REGISTRY',
   region: 'AWS_REGION',
   endpoint: 'AWS_ENDPOINT_URL',
   stateBucket: 'SLIPWAY_STATE_BUCKET',

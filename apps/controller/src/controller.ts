@@ -16,6 +16,7 @@ import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
 import { createControllerMetrics } from './metrics.js';
+import { SchedulerSignals } from './scheduler/scheduler-signals.js';
 import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
 
@@ -112,6 +113,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
       prefix: config.redisPrefix,
       logger: logger.child({ component: 'hosts' }),
     }),
+    scheduler: redis ? new SchedulerSignals({ redis, prefix: config.redisPrefix }) : undefined,
+    registry: backends.registry,
     github: new GitHubUserClient({ baseUrl: config.githubApiUrl }),
     logger,
     now: options.now ?? Date.now,

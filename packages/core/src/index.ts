@@ -31,6 +31,7 @@ export { applyPolicyPatch, type PolicyPatch, policyPatchSchema } from './policy/
 export { serviceChangeSpec, sumServiceUsage } from './policy/service-usage.js';
 export type { AgentAction, AllocationSpec, ObservedContainer } from './scheduling/agent-actions.js';
 export { type AllocationIdParts, allocationId } from './scheduling/allocation-id.js';
+export { allocationSpecFor, pinnedImage } from './scheduling/allocation-spec.js';
 export { diffHost } from './scheduling/diff-host.js';
 export { DEFAULT_HOST_GRACE_MS, type HostRegistration, hostsLost } from './scheduling/hosts-lost.js';
 export { Placement } from './scheduling/placement.js';

@@ -36,6 +36,7 @@ const service: Service = {
   environment: 'production',
   name: 'web',
   source: { kind: 'image', image: 'slipway/busybox:local' },
+  release: null,
   replicas: 2,
   domains: ['www.acme.example'],
   visibility: 'public',

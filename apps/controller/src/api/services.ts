@@ -1,4 +1,5 @@
 import type { AuditLog } from '@slipway/audit';
+import type { ImageRegistry } from '@slipway/cloud';
 import type { TokenService, UserDirectory } from '@slipway/identity';
 import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
@@ -8,6 +9,7 @@ import type { BuildLogReader } from '../build-logs/build-log-reader.js';
 import type { GitHubUserClient } from '../github/github-user-client.js';
 import type { HostServices } from '../hosts/host-services.js';
 import type { ControllerMetrics } from '../metrics.js';
+import type { SchedulerSignals } from '../scheduler/scheduler-signals.js';
 
 /** Everything route handlers may use; built once by the controller and passed in (no singletons). */
 export interface ApiServices {
@@ -23,6 +25,10 @@ export interface ApiServices {
   buildLogs: BuildLogReader;
   /** Hosts' desired allocations (state store) and live state (Redis). */
   hosts: HostServices;
+  /** Wakes the leader's scheduler and reads its verdicts; undefined without `REDIS_URL`. */
+  scheduler: SchedulerSignals | undefined;
+  /** The platform's registry (local registry or ECR): digests of image services, pull credentials for agents. */
+  registry: ImageRegistry | undefined;
   /** GitHub, asked with a user's own token (binding checks). */
   github: GitHubUserClient;
   logger: Logger;

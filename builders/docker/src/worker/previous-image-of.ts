@@ -32,7 +32,7 @@ export interface PreviousImage {
  * // → { reference: '127.0.0.1:5000/acme/web@sha256:…', releaseId: 'r-…', commit: '…' } or undefined
  */
 export function previousImageOf(releases: readonly Release[], query: CacheQuery): PreviousImage | undefined {
-  let newest: (Release & { commit: string }) | undefined;
+  let newest: (Release & { commit: string; digest: string }) | undefined;
   for (const release of releases) {
     if (!isCandidate(release, query)) continue;
     if (newest === undefined || isNewer(release, newest)) newest = release;
@@ -45,7 +45,10 @@ export function previousImageOf(releases: readonly Release[], query: CacheQuery)
   };
 }
 
-function isCandidate(release: Release, query: CacheQuery): release is Release & { commit: string } {
+function isCandidate(
+  release: Release,
+  query: CacheQuery,
+): release is Release & { commit: string; digest: string } {
   return (
     release.tenant === query.tenant &&
     release.service === query.service &&
@@ -53,6 +56,7 @@ function isCandidate(release: Release, query: CacheQuery): release is Release & 
     release.buildId !== null &&
     release.commit !== null &&
     release.commit !== query.commit &&
+    release.digest !== null &&
     splitTag(release.image.split('@')[0] ?? release.image).repository === query.repository
   );
 }

@@ -37,7 +37,7 @@ export type BuildJobOutcome =
       status: 'succeeded';
       buildId: string;
       releaseId: string;
-      digest: string;
+      digest: string | null;
       cacheHits: number;
       /** The previous image the layer cache came from (`repo@digest`), null when none was used. */
       cacheFrom: string | null;

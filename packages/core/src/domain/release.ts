@@ -33,8 +33,12 @@ export const releaseSchema = z
     environment: environmentNameSchema,
     /** The image as pushed, e.g. `127.0.0.1:5000/acme/web:3f2c…`. */
     image: imageReferenceSchema,
-    /** The content digest the agents pull, so a moved tag cannot change a release. */
-    digest: imageDigestSchema,
+    /**
+     * The content digest the agents pull, so a moved tag cannot change a release. Null only for
+     * an image service whose registry could not be asked when the release was made: then the
+     * agents pull `image` as it is.
+     */
+    digest: imageDigestSchema.nullable(),
     config: releaseConfigSchema,
     /** Null for services that run an existing image. */
     commit: commitShaSchema.nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { environmentNameSchema, serviceNameSchema, tenantIdSchema } from './names.js';
+import { environmentNameSchema, recordIdSchema, serviceNameSchema, tenantIdSchema } from './names.js';
 import {
   domainsSchema,
   envMapSchema,
@@ -24,5 +24,10 @@ export const serviceSchema = z.object({
   secrets: secretRefsSchema,
   domains: domainsSchema,
   visibility: visibilitySchema,
+  /**
+   * The current Release: what the scheduler runs. Null until the first build (or image) is
+   * released; deploying sets it, rollback sets an older one.
+   */
+  release: recordIdSchema.nullable().default(null),
 });
 export type Service = z.infer<typeof serviceSchema>;

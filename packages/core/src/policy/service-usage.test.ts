@@ -22,6 +22,7 @@ const service: Service = {
   secrets: [],
   domains: [],
   visibility: 'internal',
+  release: null,
 };
 
 describe('serviceChangeSpec', () => {
