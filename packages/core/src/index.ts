@@ -43,6 +43,12 @@ export type {
   Unplaced,
   WantedService,
 } from './scheduling/placement-types.js';
+export {
+  type DesiredPlan,
+  type DesiredPlanInput,
+  planDesired,
+  type ServiceVerdict,
+} from './scheduling/plan-desired.js';
 export { planPlacement } from './scheduling/plan-placement.js';
 export { specHash } from './scheduling/spec-hash.js';
 export { slipwayJsonSchema, slipwayJsonSchemaText } from './schema/slipway-json-schema.js';

@@ -21,6 +21,8 @@ export {
   type DeployJob,
   deliveryIdSchema,
   deployJobSchema,
+  type ServiceDefaults,
+  serviceDefaultsSchema,
   WEBHOOK_EVENT_NAMES,
   type WebhookEventJob,
   type WebhookEventName,

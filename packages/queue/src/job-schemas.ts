@@ -1,11 +1,13 @@
 import {
   commitShaSchema,
+  domainsSchema,
   environmentNameSchema,
   envMapSchema,
   relativePathSchema,
   releaseConfigSchema,
   serviceNameSchema,
   tenantIdSchema,
+  visibilitySchema,
 } from '@slipway/core';
 import { z } from 'zod';
 
@@ -73,6 +75,18 @@ export const webhookEventJobSchema = z.object({
 });
 export type WebhookEventJob = z.infer<typeof webhookEventJobSchema>;
 
+/**
+ * What slipway.yaml says of a service beyond its Release: used when a deploy creates the service.
+ * An existing service keeps its scale (scaling is an operation, as on Heroku); its domains and
+ * visibility follow slipway.yaml.
+ */
+export const serviceDefaultsSchema = z.object({
+  replicas: z.int().min(0),
+  domains: domainsSchema,
+  visibility: visibilitySchema,
+});
+export type ServiceDefaults = z.infer<typeof serviceDefaultsSchema>;
+
 /** One service at one commit, for the builders. The tenant is known and always present. */
 export const buildJobSchema = z.object({
   tenant: tenantIdSchema,
@@ -92,6 +106,8 @@ export const buildJobSchema = z.object({
   }),
   /** The service's run settings from slipway.yaml at `commit`, frozen into the Release (secret refs, never values). */
   config: releaseConfigSchema,
+  /** Carried into the deploy job; absent from jobs queued before it existed. */
+  serviceDefaults: serviceDefaultsSchema.optional(),
   /** Absent or 1 for the first run of this commit; a re-run asked for on GitHub counts up. */
   attempt: z.int().min(1).optional(),
 });
@@ -111,5 +127,7 @@ export const deployJobSchema = z.object({
   installationId: z.number().int().positive(),
   repository: repositoryRefSchema,
   deliveryId: deliveryIdSchema,
+  /** From the build job: how to create the service should this be its first release. */
+  serviceDefaults: serviceDefaultsSchema.optional(),
 });
 export type DeployJob = z.infer<typeof deployJobSchema>;

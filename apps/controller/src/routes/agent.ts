@@ -15,7 +15,7 @@ const tenantParams = z.object({ tenant: tenantIdSchema });
 const hostParams = tenantParams.extend({ host: recordIdSchema });
 
 /** The agent's own host: a host token of another host of the tenant sees 404, as for a missing one. */
-function requireOwnHost(caller: Caller, host: string): void {
+export function requireOwnHost(caller: Caller, host: string): void {
   const principal = caller.principal;
   if (principal?.kind !== 'host' || principal.host !== host) throw ApiError.notFound(`host '${host}'`);
 }

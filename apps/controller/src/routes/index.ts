@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../api/route.js';
 import { agentRoutes } from './agent.js';
+import { agentSupplyRoutes } from './agent-supplies.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { buildRoutes } from './builds.js';
@@ -25,6 +26,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...tokenRoutes,
   ...joinTokenRoutes,
   ...agentRoutes,
+  ...agentSupplyRoutes,
   ...hostRoutes,
   ...installationRoutes,
   ...policyRoutes,

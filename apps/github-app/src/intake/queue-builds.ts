@@ -97,6 +97,7 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
         env: config.env,
         secrets: config.secrets,
       },
+      serviceDefaults: { replicas: config.replicas, domains: config.domains, visibility: config.visibility },
       ...(options.attempt && options.attempt > 1 ? { attempt: options.attempt } : {}),
     };
     queued.push({ name: 'build', data: buildJobSchema.parse(data), opts: { jobId } });

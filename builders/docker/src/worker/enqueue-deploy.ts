@@ -22,6 +22,7 @@ export async function enqueueDeploy(deploys: DeployQueue, run: BuildRun, release
     installationId: job.installationId,
     repository: job.repository,
     deliveryId: job.deliveryId,
+    ...(job.serviceDefaults ? { serviceDefaults: job.serviceDefaults } : {}),
   });
   await deploys.add('deploy', data, { jobId: release.id });
 }
