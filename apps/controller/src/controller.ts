@@ -10,12 +10,14 @@ import type { ApiServices } from './api/services.js';
 import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
+import { startDeployWorker } from './deploys/deploy-worker.js';
 import { GitHubUserClient } from './github/github-user-client.js';
 import { createHostServices, type HostServicesOptions } from './hosts/host-services.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
 import { createControllerMetrics } from './metrics.js';
+import { type SchedulerLoopOptions, schedulerLoop } from './scheduler/scheduler-loop.js';
 import { SchedulerSignals } from './scheduler/scheduler-signals.js';
 import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
@@ -42,6 +44,8 @@ export interface ControllerOptions {
   buildLogs?: Pick<BuildLogReaderOptions, 'heartbeatMs' | 'idleCheckMs' | 'blockMs' | 'maxFollowers'>;
   /** Host heartbeat TTL (tests shorten it). */
   hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
+  /** The scheduler's timings (tests shorten them). */
+  scheduler?: Pick<SchedulerLoopOptions, 'graceMs' | 'tickMs' | 'resyncMs'>;
 }
 
 /** Wires one controller replica: API on every replica, leader loops only while it holds the lease. */
@@ -65,15 +69,6 @@ export async function createController(options: ControllerOptions): Promise<Cont
     metrics.leading.set(0);
     metrics.depositions.inc({ reason: reason.code });
   });
-  const loops = new LeaderLoops({
-    loops: [leaderRecordLoop(), ...(options.loops ?? [])],
-    store: backends.store,
-    fenceFamily: config.leaseName,
-    logger,
-    metrics,
-  });
-  loops.attach(elector);
-
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, {
         lazyConnect: false,
@@ -127,6 +122,16 @@ export async function createController(options: ControllerOptions): Promise<Cont
       metrics,
     },
   };
+  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, options.scheduler);
+  const loops = new LeaderLoops({
+    loops: [leaderRecordLoop(), ...scheduling.loops, ...(options.loops ?? [])],
+    store: backends.store,
+    fenceFamily: config.leaseName,
+    logger,
+    metrics,
+  });
+  loops.attach(elector);
+
   const app = await createServer({
     services,
     rateLimit: {
@@ -150,6 +155,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       stopping ??= (async () => {
         await elector.stop();
         await loops.settled();
+        await scheduling.close();
         await app.close();
         redis?.disconnect();
         await backends.close();
@@ -157,4 +163,41 @@ export async function createController(options: ControllerOptions): Promise<Cont
       return stopping;
     },
   };
+}
+
+/**
+ * The scheduler (leader only) and the deploy worker (every replica). Both need Redis, where
+ * heartbeats, wake-ups and the deploys queue live; without it the controller serves its API only.
+ */
+function schedulingOf(
+  services: ApiServices,
+  redis: Redis | undefined,
+  prefix: string,
+  logger: Logger,
+  timings: ControllerOptions['scheduler'],
+): { loops: LeaderLoop[]; close(): Promise<void> } {
+  const status = services.hosts.status;
+  if (!redis || !status || !services.scheduler) {
+    logger.warn('no REDIS_URL: the scheduler and the deploy worker do not run on this controller');
+    return { loops: [], close: async () => undefined };
+  }
+  const deploys = startDeployWorker({
+    repos: services.repos,
+    policies: services.policies,
+    redis,
+    prefix,
+    signals: services.scheduler,
+    logger: logger.child({ component: 'deploys' }),
+  });
+  const scheduler = schedulerLoop({
+    ...timings,
+    repos: services.repos,
+    policies: services.policies,
+    desired: services.hosts.desired,
+    status,
+    signals: services.scheduler,
+    redis,
+    prefix,
+  });
+  return { loops: [scheduler], close: () => deploys.close() };
 }

@@ -6,6 +6,7 @@ import {
   relativePathSchema,
   releaseConfigSchema,
   serviceNameSchema,
+  serviceSourceSchema,
   tenantIdSchema,
   visibilitySchema,
 } from '@slipway/core';
@@ -81,6 +82,7 @@ export type WebhookEventJob = z.infer<typeof webhookEventJobSchema>;
  * visibility follow slipway.yaml.
  */
 export const serviceDefaultsSchema = z.object({
+  source: serviceSourceSchema,
   replicas: z.int().min(0),
   domains: domainsSchema,
   visibility: visibilitySchema,

@@ -97,7 +97,19 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
         env: config.env,
         secrets: config.secrets,
       },
-      serviceDefaults: { replicas: config.replicas, domains: config.domains, visibility: config.visibility },
+      serviceDefaults: {
+        source: {
+          kind: 'build',
+          repo: options.repository.fullName,
+          path: context,
+          dockerfile,
+          args,
+          builder: config.source.builder,
+        },
+        replicas: config.replicas,
+        domains: config.domains,
+        visibility: config.visibility,
+      },
       ...(options.attempt && options.attempt > 1 ? { attempt: options.attempt } : {}),
     };
     queued.push({ name: 'build', data: buildJobSchema.parse(data), opts: { jobId } });
