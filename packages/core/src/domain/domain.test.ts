@@ -69,6 +69,7 @@ describe('domain schemas accept well-formed records', () => {
         secrets: ['DATABASE_URL'],
         domains: ['shop.example.com'],
         visibility: 'public',
+        release: null,
       },
     ],
     [

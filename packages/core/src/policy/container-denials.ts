@@ -26,12 +26,13 @@ export interface PolicyEvaluationOptions {
  * the API's check of a service and the agent's check of a container, so both refuse alike.
  */
 export function containerDenials(
+  tenant: string,
   permissions: PolicyPermissions,
   spec: ContainerSpec,
   options: PolicyEvaluationOptions = {},
 ): PolicyDenial[] {
   return [
-    ...(spec.image === undefined ? [] : imageDenials(permissions, spec.image, options)),
+    ...(spec.image === undefined ? [] : imageDenials(tenant, permissions, spec.image, options)),
     ...(spec.privileged === true && !permissions.privileged
       ? [
           {
@@ -48,14 +49,15 @@ export function containerDenials(
 }
 
 function imageDenials(
+  tenant: string,
   permissions: PolicyPermissions,
   image: string,
   options: PolicyEvaluationOptions,
 ): PolicyDenial[] {
   const registry = imageRegistry(image);
   const platform = (options.platformRegistries ?? []).map(normaliseRegistry);
-  const allowed = [...permissions.allowedRegistries.map(normaliseRegistry), ...platform];
-  if (allowed.includes(registry)) return [];
+  if (platform.includes(registry)) return platformImageDenials(tenant, permissions, image, registry);
+  if (permissions.allowedRegistries.map(normaliseRegistry).includes(registry)) return [];
   const nextStep =
     platform.length === 0
       ? `ask an admin to allow ${registry}`
@@ -66,6 +68,30 @@ function imageDenials(
       requested: registry,
       allowed: permissions.allowedRegistries,
       message: `image ${image} comes from registry ${registry}, which is not in permissions.allowedRegistries (${listForMessage(permissions.allowedRegistries)}); ${nextStep}`,
+    },
+  ];
+}
+
+/**
+ * The platform's registry holds every tenant's images (`<host>/[prefix/]<tenant>/<service>`) and
+ * its pull credentials reach them all, so a tenant may run only images of its own repositories
+ * there — whatever permissions.allowedRegistries says (tenancy is not a permission).
+ */
+function platformImageDenials(
+  tenant: string,
+  permissions: PolicyPermissions,
+  image: string,
+  registry: string,
+): PolicyDenial[] {
+  const path = image.slice(image.indexOf('/') + 1).split('@')[0]!;
+  const segments = path.replace(/:[^/]*$/, '').split('/');
+  if (segments.length >= 2 && segments[segments.length - 2] === tenant) return [];
+  return [
+    {
+      policy: 'permissions.allowedRegistries',
+      requested: image,
+      allowed: permissions.allowedRegistries,
+      message: `image ${image} is in the platform's registry ${registry} but not in tenant ${tenant}'s repositories (${registry}/…/${tenant}/<service>), and permissions.allowedRegistries never opens other tenants' images; run an image of your own services, or one from another registry`,
     },
   ];
 }

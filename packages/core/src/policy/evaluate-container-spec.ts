@@ -15,5 +15,5 @@ export function evaluateContainerSpec(
   spec: ContainerSpec,
   options: PolicyEvaluationOptions = {},
 ): PolicyDecision {
-  return decide(containerDenials(policy.permissions, spec, options));
+  return decide(containerDenials(policy.tenant, policy.permissions, spec, options));
 }

@@ -91,7 +91,7 @@ export function evaluateServiceChange(
         }
       : undefined,
     service.builder === undefined ? undefined : builderDenial(permissions, service.builder),
-    ...containerDenials(permissions, service, options),
+    ...containerDenials(policy.tenant, permissions, service, options),
   ];
   return decide(denials.filter((denial) => denial !== undefined));
 }

@@ -267,6 +267,12 @@ describe('registries', () => {
     ['ghcr.io.evil.com/a/b', ['ghcr.io'], false],
     ['localhost:5000/x', ['localhost'], false],
     ['localhost:5000/x', ['localhost:5000'], true],
+    // The platform's registry: only the tenant's own repositories (local `<tenant>/<service>`, ECR `slipway/<tenant>/<service>`).
+    ['127.0.0.1:5000/acme/web:3f2c', [], true],
+    ['127.0.0.1:5000/slipway/acme/web:3f2c', [], true],
+    ['127.0.0.1:5000/globex/web:3f2c', [], false],
+    ['127.0.0.1:5000/globex/web:3f2c', ['127.0.0.1:5000'], false],
+    ['127.0.0.1:5000/acme', [], false],
   ])('%s with allowedRegistries %j: allowed %s', (image, allowedRegistries, allowed) => {
     expect(evaluate(withPermissions({ allowedRegistries }), { image }).allowed).toBe(allowed);
   });
