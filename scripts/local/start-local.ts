@@ -17,6 +17,7 @@ import {
   servicesConfigFromEnv,
 } from '@slipway/devenv';
 import { bootstrapAdmin } from '@slipway/identity';
+import { startLocalHost } from './local-host.js';
 import { type PushPath, PushPathError, startPushPath } from './push-path.js';
 
 // Credentials a GitHub App registration wrote (see push-path.ts); variables already set win.
@@ -78,11 +79,23 @@ try {
   process.exit(2);
 }
 
+const localTenant = env.SLIPWAY_LOCAL_TENANT || 'local';
+const agent = await startLocalHost({
+  controller,
+  apiUrl: url,
+  tenant: localTenant,
+  host: env.SLIPWAY_LOCAL_HOST || 'local-1',
+  dataDir: config.mode === 'local' ? config.dataDir : resolve('.slipway'),
+  dockerSocket: services.dockerSocket,
+  logger: root,
+});
+
 console.log('slipway: running (Ctrl-C stops)');
 console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/openapi.json)`);
 for (const line of pushPath.summary) console.log(line);
 console.log(`  state           ${config.mode === 'local' ? config.dataDir : `s3://${config.stateBucket}`}`);
-console.log('  not built yet:  scheduler, agent, edge, dashboard, CLI (issues 6–7)');
+console.log(`  agent           host ${agent.hostId} of tenant ${localTenant} (this machine's Docker engine)`);
+console.log('  not built yet:  edge, dashboard, CLI (issue 7 and later)');
 if (firstAdmin) {
   console.log('\nslipway: first start — an admin token, shown this once (keep it):');
   console.log(`  ${firstAdmin.token}`);
@@ -91,7 +104,8 @@ if (firstAdmin) {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
-    console.log('slipway: stopping');
+    console.log('slipway: stopping (containers keep running; the next start adopts them)');
+    await agent.close();
     await pushPath
       .close()
       .catch((error: unknown) => logger.error({ err: error }, 'stopping the push path failed'));

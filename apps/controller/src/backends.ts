@@ -41,7 +41,10 @@ export function createBackends(config: ControllerConfig): Backends {
     prefix: config.statePrefix,
   });
   const lease = new DynamoLeaseBackend({ ...connection, tableName: config.leaseTable });
-  const registry: ImageRegistry = new EcrRegistry(connection);
+  const registry: ImageRegistry = new EcrRegistry({
+    ...connection,
+    ...(config.ecrPushRegistry ? { pushRegistry: config.ecrPushRegistry } : {}),
+  });
   return {
     store,
     lease,

@@ -66,6 +66,11 @@ const awsConfig = z.object({
     .string({ error: 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease' })
     .min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
   secretsKey: z.string({ error: 'set SLIPWAY_SECRETS_KEY to 32 random bytes (openssl rand -base64 32)' }),
+  /** Images live on this registry instead of ECR (tests against moto only, as for the builder). */
+  ecrPushRegistry: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$/, 'a registry host:port without a scheme')
+    .optional(),
 });
 
 export const controllerConfigSchema = z.discriminatedUnion('mode', [localConfig, awsConfig]);
@@ -93,6 +98,7 @@ const variables: Record<string, string> = {
   stateBucket: 'SLIPWAY_STATE_BUCKET',
   statePrefix: 'SLIPWAY_STATE_PREFIX',
   leaseTable: 'SLIPWAY_LEASE_TABLE',
+  ecrPushRegistry: 'SLIPWAY_ECR_PUSH_REGISTRY',
 };
 
 export class ConfigError extends Error {

@@ -8,7 +8,7 @@ import { type FakeGitHub, startFakeGitHub } from '@slipway/fakes';
 import { Redis } from 'ioredis';
 import { routeTable } from '../src/routes/index.js';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
-import { sampleBuild, sampleRelease } from './support/records.js';
+import { sampleBuild, sampleRelease, sampleService } from './support/records.js';
 
 const principals = [
   'anonymous',
@@ -49,6 +49,9 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'hosts.join': /*      */ [201, 201, 201, 201, 201, 201, 201, 201, 201],
   'hosts.heartbeat': /* */ [401, 403, 403, 403, 404, 403, 204, 401, 401],
   'hosts.desired': /*   */ [401, 403, 403, 403, 404, 403, 200, 401, 401],
+  'hosts.policy': /*    */ [401, 403, 403, 403, 404, 403, 200, 401, 401],
+  'hosts.registry-credentials': [401, 403, 403, 403, 404, 403, 200, 401, 401],
+  'hosts.secrets': /*   */ [401, 403, 403, 403, 404, 403, 200, 401, 401],
   'hosts.list': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'hosts.get': /*       */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'hosts.delete': /*    */ [401, 403, 403, 204, 404, 204, 403, 401, 401],
@@ -65,6 +68,12 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'builds.logs': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'releases.list': /*   */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'releases.get': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'services.create': /* */ [401, 403, 201, 201, 404, 201, 403, 401, 401],
+  'services.list': /*   */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'services.get': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'services.scale': /*  */ [401, 403, 200, 200, 404, 200, 403, 401, 401],
+  'services.delete': /* */ [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'allocations.list': [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'audit.tenant': /*    */ [401, 403, 403, 200, 404, 200, 403, 401, 401],
   'audit.all': /*       */ [401, 403, 403, 403, 403, 200, 403, 401, 401],
 };
@@ -142,6 +151,8 @@ async function fixture(options: { withHost: boolean }) {
     finishedAt: '2025-11-26T07:01:00.000Z',
   });
   const release = (await repos.releases.create(sampleRelease({ tenant, id: `r-${suffix}` }))).value;
+  // A service for the services routes; tenants.delete needs a tenant without services.
+  if (options.withHost) await repos.services.create(sampleService({ tenant }));
   // A host record for the host routes; tenants.delete needs a tenant without hosts.
   if (options.withHost)
     await repos.hosts.create({
@@ -151,6 +162,22 @@ async function fixture(options: { withHost: boolean }) {
       labels: { zone: 'z1', pool: 'default' },
       status: 'ready',
     });
+  // The host's desired state holds one allocation that names the secret (hosts.secrets).
+  await harness.controller.services.hosts.desired.create({
+    tenant,
+    host: `h-${suffix}`,
+    allocations: [
+      {
+        allocation: `a-${suffix}`,
+        tenant,
+        service: 'web',
+        environment: 'production',
+        release: release.id,
+        slot: 0,
+        secrets: ['DATABASE_URL'],
+      },
+    ],
+  });
   const bearer: Record<PrincipalName, string | undefined> = {
     anonymous: undefined,
     viewer: (await makeToken(harness, viewer.id, { tenant, role: 'viewer' })).token,
@@ -249,6 +276,17 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
     body: { allocations: [] },
   }),
   'hosts.desired': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts/${f.host}/desired` }),
+  'hosts.policy': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts/${f.host}/policy` }),
+  'hosts.registry-credentials': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/hosts/${f.host}/registry-credentials`,
+    body: { image: `127.0.0.1:5000/${f.tenant}/web:1` },
+  }),
+  'hosts.secrets': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/hosts/${f.host}/secrets`,
+    body: { allocation: `a-${f.suffix}` },
+  }),
   'hosts.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts` }),
   'hosts.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/hosts/${f.host}` }),
   'hosts.delete': (f) => ({ method: 'DELETE', path: `/v1/tenants/${f.tenant}/hosts/${f.host}` }),
@@ -276,6 +314,20 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
   'builds.logs': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds/${f.build}/logs` }),
   'releases.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/releases` }),
   'releases.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/releases/${f.release}` }),
+  'services.create': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/services`,
+    body: { name: 'api', image: `127.0.0.1:5000/${f.tenant}/api:1`, port: 8080 },
+  }),
+  'services.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/services` }),
+  'services.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/services/production/web` }),
+  'services.scale': (f) => ({
+    method: 'POST',
+    path: `/v1/tenants/${f.tenant}/services/production/web/scale`,
+    body: { replicas: 2 },
+  }),
+  'services.delete': (f) => ({ method: 'DELETE', path: `/v1/tenants/${f.tenant}/services/production/web` }),
+  'allocations.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/allocations` }),
   'audit.tenant': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/audit` }),
   'audit.all': () => ({ method: 'GET', path: '/v1/audit' }),
 };

@@ -12,7 +12,7 @@ import { desiredKey } from '../src/hosts/desired-allocations.js';
 import { HostStatusStore } from '../src/hosts/host-status-store.js';
 import { desiredPrefix } from '../src/scheduler/load-tenant.js';
 import { type Harness, makeTenant, makeUser, startHarness } from './support/api-harness.js';
-import { sampleRelease } from './support/records.js';
+import { sampleRelease, sampleService } from './support/records.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = uniquePrefix('ctl-sched');
@@ -35,21 +35,13 @@ const host = (id: string, zone: string, memoryMiB = 4096): Host => ({
 });
 
 function service(name: string, replicas: number, release: string | null): Service {
-  return {
+  return sampleService({
     tenant,
-    environment: 'production',
     name,
-    source: { kind: 'image', image: `127.0.0.1:5000/${tenant}/${name}:v1` },
-    port: 8080,
     replicas,
-    resources: { cpuMillicores: 250, memoryMiB: 256 },
-    health: { path: '/', intervalMs: 10_000, timeoutMs: 5000 },
-    env: {},
-    secrets: [],
-    domains: [],
-    visibility: 'public',
     release,
-  };
+    source: { kind: 'image', image: `127.0.0.1:5000/${tenant}/${name}:v1` },
+  });
 }
 
 async function heartbeat(ids: Iterable<string>) {

@@ -61,6 +61,40 @@ describe('secret env vars', () => {
     for (const captured of [...responses, ...harness.logs]) expect(captured).not.toContain(value);
   });
 
+  it('reach the agent that runs the allocation, and still no log line', async () => {
+    const { tokens, hosts } = harness.controller.services;
+    const { token } = await tokens.createHostToken({ tenant: 'sec-acme', host: 'h-sec' });
+    await hosts.desired.create({
+      tenant: 'sec-acme',
+      host: 'h-sec',
+      allocations: [
+        {
+          allocation: 'a-sec',
+          tenant: 'sec-acme',
+          service: 'web',
+          environment: 'production',
+          release: 'r-1',
+          slot: 0,
+          secrets: ['DATABASE_URL', 'NOT_SET'],
+        },
+      ],
+    });
+    const path = '/v1/tenants/sec-acme/hosts/h-sec/secrets';
+    const missing = await harness.call('POST', path, { token, body: { allocation: 'a-sec' } });
+    expect(missing.status).toBe(409);
+    expect(await missing.text()).not.toContain(value);
+    const other = await harness.call('POST', path, { token, body: { allocation: 'a-other', value } });
+    expect(other.status).toBe(404);
+    await harness.controller.services.secrets.set(
+      { tenant: 'sec-acme', environment: 'production', service: 'web' },
+      'NOT_SET',
+      'now set',
+    );
+    const fetched = await harness.call('POST', path, { token, body: { allocation: 'a-sec' } });
+    expect(((await fetched.json()) as { values: Record<string, string> }).values.DATABASE_URL).toBe(value);
+    for (const line of harness.logs) expect(line).not.toContain(value);
+  });
+
   it('are stored encrypted: no file of the state folder holds the value', () => {
     const files = filesUnder(join(harness.dataDir, 'state'));
     expect(files.some((f) => f.includes('/secrets/'))).toBe(true);

@@ -2,7 +2,7 @@ import { policySchema, recordIdSchema, tenantIdSchema } from '@slipway/core';
 import { z } from 'zod';
 import { auth } from '../api/auth-rule.js';
 import { defineRoute } from '../api/route.js';
-import { revealAllocationSecrets } from '../hosts/allocation-secrets.js';
+import { allocationSecretNames, revealAllocationSecrets } from '../hosts/allocation-secrets.js';
 import { pullCredentialsFor } from '../hosts/pull-credentials.js';
 import { requireOwnHost } from './agent.js';
 
@@ -76,12 +76,14 @@ export const agentSupplyRoutes = [
     handler: async ({ params, body, caller, services, reply, auditDetails }) => {
       requireOwnHost(caller, params.host);
       reply.header('cache-control', 'no-store');
-      const { names, values } = await revealAllocationSecrets(services, {
+      const ref = await allocationSecretNames(services, {
         tenant: params.tenant,
         host: params.host,
         allocation: body.allocation,
       });
-      auditDetails({ host: params.host, names: names.join(',') });
+      // Names only, recorded before the values are read, so a refusal names them too.
+      auditDetails({ host: params.host, names: ref.names.join(',') });
+      const values = await revealAllocationSecrets(services, ref);
       return { values };
     },
   }),

@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../api/route.js';
 import { agentRoutes } from './agent.js';
 import { agentSupplyRoutes } from './agent-supplies.js';
+import { allocationRoutes } from './allocations.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { buildRoutes } from './builds.js';
@@ -12,6 +13,7 @@ import { memberRoutes } from './members.js';
 import { policyRoutes } from './policy.js';
 import { releaseRoutes } from './releases.js';
 import { secretRoutes } from './secrets.js';
+import { serviceRoutes } from './services.js';
 import { systemRoutes } from './system.js';
 import { tenantRoutes } from './tenants.js';
 import { tokenRoutes } from './tokens.js';
@@ -33,5 +35,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...secretRoutes,
   ...buildRoutes,
   ...releaseRoutes,
+  ...serviceRoutes,
+  ...allocationRoutes,
   ...auditRoutes,
 ];

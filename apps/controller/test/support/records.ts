@@ -1,7 +1,7 @@
 // Well-formed Build and Release records for tests, with whatever fields a test cares about overridden.
 
 import { randomBytes } from 'node:crypto';
-import type { Build, Release } from '@slipway/core';
+import type { Build, Release, Service } from '@slipway/core';
 
 const sha = () => randomBytes(20).toString('hex');
 
@@ -39,6 +39,24 @@ export function sampleRelease(fields: Partial<Release> & Pick<Release, 'tenant' 
     commit: sha(),
     buildId: null,
     createdAt: '2025-11-26T07:00:00.000Z',
+    ...fields,
+  };
+}
+
+export function sampleService(fields: Partial<Service> & Pick<Service, 'tenant'>): Service {
+  return {
+    environment: 'production',
+    name: 'web',
+    source: { kind: 'image', image: `127.0.0.1:5000/${fields.tenant}/web:latest` },
+    port: 8080,
+    replicas: 1,
+    resources: { cpuMillicores: 250, memoryMiB: 256 },
+    health: { path: '/', intervalMs: 10_000, timeoutMs: 5000 },
+    env: {},
+    secrets: [],
+    domains: [],
+    visibility: 'public',
+    release: null,
     ...fields,
   };
 }
