@@ -29,6 +29,25 @@ export { isLooserOrEqual } from './policy/is-looser-or-equal.js';
 export type { PolicyDecision, PolicyDenial } from './policy/policy-decision.js';
 export { applyPolicyPatch, type PolicyPatch, policyPatchSchema } from './policy/policy-patch.js';
 export { serviceChangeSpec, sumServiceUsage } from './policy/service-usage.js';
+export {
+  type AdvanceInput,
+  advanceRollout,
+  compositionOf,
+  type RecordedStep,
+  type ReleaseHealth,
+  type RolloutPhase,
+  type RolloutProgress,
+  type RolloutStatus as RolloutProgressStatus,
+  type StepStatus,
+  startRollout,
+} from './rollout/advance-rollout.js';
+export { applySteps, type Composition, type PlannedStep, planRolloutSteps } from './rollout/rollout-steps.js';
+export {
+  DEFAULT_MAX_SURGE_PERCENT,
+  DEFAULT_MAX_UNAVAILABLE_PERCENT,
+  type RolloutStrategy,
+  rolloutStrategy,
+} from './rollout/rollout-strategy.js';
 export type { AgentAction, AllocationSpec, ObservedContainer } from './scheduling/agent-actions.js';
 export { type AllocationIdParts, allocationId } from './scheduling/allocation-id.js';
 export { allocationSpecFor, pinnedImage } from './scheduling/allocation-spec.js';

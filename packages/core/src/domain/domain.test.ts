@@ -135,6 +135,30 @@ describe('domain schemas accept well-formed records', () => {
       { state: 'running', containerId: 'c0ffee', message: null, at },
     ],
     [
+      'observed allocation with its endpoint and health',
+      observedAllocationSchema,
+      {
+        state: 'unhealthy',
+        containerId: 'c0ffee',
+        message: 'health check / failing: HTTP 500',
+        at,
+        endpoint: { address: '10.0.0.5', port: 32768 },
+        health: { status: 'failing', consecutiveFailures: 3, lastCheckAt: at, lastError: 'HTTP 500' },
+      },
+    ],
+    [
+      'observed allocation not checked yet',
+      observedAllocationSchema,
+      {
+        state: 'starting',
+        containerId: 'c0ffee',
+        message: null,
+        at,
+        endpoint: { address: 'host-1.internal', port: 32768 },
+        health: { status: 'unknown', consecutiveFailures: 0, lastCheckAt: null, lastError: null },
+      },
+    ],
+    [
       'add-on',
       addOnSchema,
       {
@@ -231,5 +255,23 @@ describe('build status', () => {
       expect(isFinishedBuild(from)).toBe(true);
       expect(BUILD_STATUSES.filter((to) => canMoveBuild(from, to))).toEqual([]);
     }
+  });
+});
+
+describe('observed allocation endpoint and health', () => {
+  const base = { state: 'running', containerId: 'c0ffee', message: null, at: '2026-01-01T00:00:00.000Z' };
+  it.each([
+    ['a port out of range', { endpoint: { address: '127.0.0.1', port: 0 } }],
+    ['an address that is no IP or host name', { endpoint: { address: 'not a host', port: 8080 } }],
+    [
+      'an unknown health status',
+      { health: { status: 'ok', consecutiveFailures: 0, lastCheckAt: null, lastError: null } },
+    ],
+    [
+      'negative failures',
+      { health: { status: 'failing', consecutiveFailures: -1, lastCheckAt: null, lastError: null } },
+    ],
+  ])('rejects %s', (_, extra) => {
+    expect(observedAllocationSchema.safeParse({ ...base, ...extra }).success).toBe(false);
   });
 });
