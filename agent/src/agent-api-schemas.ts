@@ -1,4 +1,9 @@
-import { type AllocationSpec, policySchema } from '@slipway/core';
+import {
+  type AllocationEndpoint,
+  type AllocationHealth,
+  type AllocationSpec,
+  policySchema,
+} from '@slipway/core';
 import { z } from 'zod';
 
 // The controller's answers as the agent reads them: checked, so a malformed document is an error
@@ -64,6 +69,10 @@ export interface HeartbeatEntry {
   containerId: string | null;
   message: string | null;
   at: string;
+  /** Where the edge reaches the container (publish address and host port), when it has one. */
+  endpoint?: AllocationEndpoint;
+  /** The HTTP health check of a desired allocation's running container. */
+  health?: AllocationHealth;
 }
 
 export interface JoinRequest {

@@ -5,8 +5,10 @@ import type { ActionOutcome } from './action-outcome.js';
 import type { HeartbeatEntry } from './agent-api-schemas.js';
 import type { ControllerClient } from './controller-client.js';
 import { executeActions } from './execute-actions.js';
+import { checkTargets } from './health/check-targets.js';
+import type { HealthProber, HealthView } from './health/health-prober.js';
 import { type AllocationFailure, heartbeatReport } from './heartbeat-report.js';
-import { observeHost } from './observe-host.js';
+import { type ObservedAllocation, observeHost } from './observe-host.js';
 
 export interface HostReconcilerOptions {
   docker: Docker;
@@ -18,6 +20,8 @@ export interface HostReconcilerOptions {
   publishAddress?: string;
   labels?: Readonly<Record<string, string>>;
   stopTimeoutSeconds?: number;
+  /** Checks the running desired allocations; told what runs after each observation. */
+  prober?: HealthProber;
 }
 
 /**
@@ -63,7 +67,7 @@ export class HostReconciler {
     const policy = this.#policy;
     if (policy === undefined) return [];
     const { docker, hostId, client } = this.#options;
-    const actions = diffHost(desired, await observeHost({ docker, hostId }));
+    const actions = diffHost(desired, await this.#observe());
     if (actions.length === 0 || signal.aborted) return [];
     const outcomes = await executeActions({
       docker,
@@ -83,15 +87,31 @@ export class HostReconciler {
     return outcomes;
   }
 
-  /** The heartbeat's entries as the host looks now. */
+  /** The heartbeat's entries as the host looks now, with each running allocation's health. */
   async report(now: number): Promise<HeartbeatEntry[]> {
-    const observed = await observeHost({ docker: this.#options.docker, hostId: this.#options.hostId });
+    const observed = await this.#observe();
+    const { prober, publishAddress } = this.#options;
+    const health = new Map<string, HealthView>();
+    for (const container of observed) {
+      const view = prober?.viewOf(container.allocation);
+      if (view) health.set(container.allocation, view);
+    }
     return heartbeatReport({
       desired: this.#desired,
       observed,
       failures: this.#failures,
+      health,
+      ...(publishAddress === undefined ? {} : { publishAddress }),
       at: new Date(now).toISOString(),
     });
+  }
+
+  /** The host's containers; the prober starts checking what now runs and stops what does not. */
+  async #observe(): Promise<ObservedAllocation[]> {
+    const { docker, hostId, prober, publishAddress } = this.#options;
+    const observed = await observeHost({ docker, hostId });
+    prober?.track(checkTargets({ desired: this.#desired ?? [], observed, publishAddress }));
+    return observed;
   }
 
   async #refreshSupplies(desired: readonly AllocationSpec[], signal: AbortSignal): Promise<void> {

@@ -11,6 +11,23 @@ export {
   ControllerUnreachableError,
 } from './controller-errors.js';
 export { type ExecuteActionsOptions, executeActions } from './execute-actions.js';
+export { checkHttp } from './health/check-http.js';
+export { type CheckTarget, checkTargets, endpointOf } from './health/check-targets.js';
+export {
+  HealthProber,
+  type HealthProberOptions,
+  type HealthTransition,
+  type HealthView,
+} from './health/health-prober.js';
+export {
+  type CheckedState,
+  type CheckResult,
+  checkedState,
+  DEFAULT_FAILURE_THRESHOLD,
+  type HealthRecord,
+  recordCheck,
+  uncheckedHealth,
+} from './health/health-rules.js';
 export { type AllocationFailure, heartbeatReport } from './heartbeat-report.js';
 export { type HostIdentity, identityPath, loadHostIdentity, saveHostIdentity } from './host-identity.js';
 export { HostReconciler, type HostReconcilerOptions } from './host-reconciler.js';

@@ -4,8 +4,14 @@ import { type Logger, pino } from 'pino';
 import type { JoinRequest } from './agent-api-schemas.js';
 import { ControllerClient, type ControllerClientOptions } from './controller-client.js';
 import { ControllerRequestError } from './controller-errors.js';
+import { HealthProber } from './health/health-prober.js';
 import { type HostIdentity, identityPath, loadHostIdentity, saveHostIdentity } from './host-identity.js';
 import { HostReconciler } from './host-reconciler.js';
+
+/** Health transitions this close together go in one heartbeat. */
+const TRANSITION_COALESCE_MS = 100;
+
+type BeatReason = 'start' | 'periodic' | 'reconcile' | 'health';
 
 export interface StartAgentOptions {
   docker: Docker;
@@ -26,8 +32,10 @@ export interface StartAgentOptions {
   platformRegistries?: readonly string[];
   /** Reconcile this often even without a new document, so dead containers are noticed. Default 10 s. */
   reconcileMs?: number;
-  /** Default 5 s. */
+  /** Default 5 s. A health transition is reported at once besides. */
   heartbeatMs?: number;
+  /** Failed health checks in a row that make a container that has passed `unhealthy`. Default 3. */
+  healthFailureThreshold?: number;
   /** The long-poll's wait (≤ 30). Default 25 s. */
   pollWaitSeconds?: number;
   /** Extra labels on every container and network made (tests mark theirs). */
@@ -54,7 +62,9 @@ export interface Agent {
  *
  * - long-polls its desired state (ETag, `pollWaitSeconds`); each new document → reconcile at once;
  * - reconciles every `reconcileMs` (observe → diffHost → executeActions);
- * - heartbeats every `heartbeatMs`, and right after each reconcile.
+ * - heartbeats every `heartbeatMs`, right after each reconcile, and at once (coalesced over
+ *   ~100 ms) when a health check changes an allocation's state;
+ * - checks the health of each running desired allocation (`health.path` every `health.intervalMs`).
  *
  * While the controller cannot be reached it keeps what runs and keeps retrying; before the first
  * desired document after a start it changes nothing (running containers are adopted, not restarted).
@@ -75,6 +85,22 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
     tenant: options.tenant,
     identity: { host: identity.host, hostToken: identity.hostToken },
   });
+  const stop = new AbortController();
+  const { signal } = stop;
+  let soon: NodeJS.Timeout | undefined;
+  const prober = new HealthProber({
+    logger,
+    ...(options.healthFailureThreshold === undefined
+      ? {}
+      : { failureThreshold: options.healthFailureThreshold }),
+    onTransition: () => {
+      if (soon || signal.aborted) return;
+      soon = setTimeout(() => {
+        soon = undefined;
+        void beat('health');
+      }, TRANSITION_COALESCE_MS);
+    },
+  });
   const reconciler = new HostReconciler({
     docker: options.docker,
     hostId: identity.host,
@@ -84,17 +110,17 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
     ...(options.publishAddress === undefined ? {} : { publishAddress: options.publishAddress }),
     ...(options.containerLabels ? { labels: options.containerLabels } : {}),
     ...(options.stopTimeoutSeconds === undefined ? {} : { stopTimeoutSeconds: options.stopTimeoutSeconds }),
+    prober,
   });
-  const stop = new AbortController();
-  const { signal } = stop;
 
   // Heartbeats go one at a time, so an older view never lands after a newer one.
   let beats: Promise<void> = Promise.resolve();
-  const beat = () => {
+  const beat = (reason: BeatReason) => {
     beats = beats.then(async () => {
       if (signal.aborted) return;
       try {
         await client.heartbeat(await reconciler.report(now()), signal);
+        logger.debug({ reason }, 'heartbeat sent');
       } catch (error) {
         if (!signal.aborted)
           logger.warn({ error: describe(error) }, 'heartbeat failed; retrying at the next one');
@@ -117,7 +143,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
         try {
           const outcomes = await reconciler.reconcile(signal);
           // Not awaited: a slow controller must not hold up the next pass.
-          if (outcomes.length > 0 || reconciler.hasDesired) void beat();
+          if (outcomes.length > 0 || reconciler.hasDesired) void beat('reconcile');
         } catch (error) {
           if (!signal.aborted)
             logger.warn({ error: describe(error) }, 'reconcile failed; what runs is left as it is');
@@ -172,7 +198,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
   const loops = [
     pollLoop(),
     every(options.reconcileMs ?? 10_000, reconcile),
-    beat().then(() => every(options.heartbeatMs ?? 5_000, beat)),
+    beat('start').then(() => every(options.heartbeatMs ?? 5_000, () => beat('periodic'))),
   ];
   let closing: Promise<void> | undefined;
   return {
@@ -180,7 +206,8 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
     close: () => {
       closing ??= (async () => {
         stop.abort(new Error('the agent is closing'));
-        await Promise.allSettled([...loops, pass, beats]);
+        clearTimeout(soon);
+        await Promise.allSettled([...loops, pass, beats, prober.close()]);
         logger.info('agent stopped; its containers keep running');
       })();
       return closing;

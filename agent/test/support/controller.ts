@@ -12,6 +12,7 @@ import {
   createController,
   createControllerLogger,
   desiredKey,
+  type HostObservedAllocation,
   writeDesired,
 } from '@slipway/controller';
 import type { AllocationSpec } from '@slipway/core';
@@ -26,9 +27,7 @@ export interface TestController {
   /** The host's last heartbeat and observed allocations, from Redis. */
   liveState(host: string): Promise<{
     lastHeartbeat: string | null;
-    observed:
-      | { allocation: string; state: string; containerId: string | null; message: string | null }[]
-      | null;
+    observed: HostObservedAllocation[] | null;
   }>;
   joinToken(): Promise<string>;
   /** Stops the API (agents then find it unreachable). Idempotent. */

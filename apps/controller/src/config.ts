@@ -36,6 +36,10 @@ const common = {
   githubApiUrl: z.url().default('https://api.github.com'),
   /** 32 bytes, base64 or hex (`openssl rand -base64 32`): encrypts secret env vars at rest. */
   secretsKey: z.string().optional(),
+  /** How long a leaving allocation gets no new requests, its in-flight ones finishing, before it stops. */
+  drainMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** How long a rollout waits for new replicas to pass their health check before it rolls back. */
+  rolloutDeadlineMs: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
 };
 
 const localConfig = z.object({
@@ -89,6 +93,8 @@ const variables: Record<string, string> = {
   redisPrefix: 'SLIPWAY_REDIS_PREFIX',
   rateLimitPerMinute: 'SLIPWAY_RATE_LIMIT_PER_MINUTE',
   secretsKey: 'SLIPWAY_SECRETS_KEY',
+  drainMs: 'SLIPWAY_DRAIN_MS',
+  rolloutDeadlineMs: 'SLIPWAY_ROLLOUT_DEADLINE_MS',
   githubApiUrl: 'SLIPWAY_GITHUB_API_URL',
   dashboardSecret: 'SLIPWAY_DASHBOARD_SECRET',
   dataDir: 'SLIPWAY_DATA_DIR',

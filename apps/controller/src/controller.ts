@@ -45,7 +45,10 @@ export interface ControllerOptions {
   /** Host heartbeat TTL (tests shorten it). */
   hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
   /** The scheduler's timings (tests shorten them). */
-  scheduler?: Pick<SchedulerLoopOptions, 'graceMs' | 'tickMs' | 'resyncMs'>;
+  scheduler?: Pick<
+    SchedulerLoopOptions,
+    'graceMs' | 'tickMs' | 'resyncMs' | 'drainMs' | 'progressDeadlineMs'
+  >;
 }
 
 /** Wires one controller replica: API on every replica, leader loops only while it holds the lease. */
@@ -122,7 +125,11 @@ export async function createController(options: ControllerOptions): Promise<Cont
       metrics,
     },
   };
-  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, options.scheduler);
+  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, {
+    drainMs: config.drainMs,
+    progressDeadlineMs: config.rolloutDeadlineMs,
+    ...options.scheduler,
+  });
   const loops = new LeaderLoops({
     loops: [leaderRecordLoop(), ...scheduling.loops, ...(options.loops ?? [])],
     store: backends.store,

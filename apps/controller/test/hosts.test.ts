@@ -232,6 +232,72 @@ describe('POST /v1/tenants/:tenant/hosts/:host/heartbeat', () => {
     }
   });
 
+  it('keeps each allocation’s endpoint and health, and publishes a health transition but not a newer check', async () => {
+    const { name, hostToken } = await joinedHost();
+    const subscriber = new Redis(redisUrl);
+    const events: unknown[] = [];
+    subscriber.on('message', (_channel, message) => events.push(JSON.parse(message)));
+    await subscriber.subscribe(hostEventsChannel(prefix));
+    const report = (status: 'passing' | 'failing', consecutiveFailures: number, lastCheckAt: string) => ({
+      allocation: 'a-1',
+      state: 'running',
+      containerId: 'c1',
+      message: null,
+      at: lastCheckAt,
+      endpoint: { address: '127.0.0.1', port: 32768 },
+      health: {
+        status,
+        consecutiveFailures,
+        lastCheckAt,
+        lastError: status === 'failing' ? 'HTTP 500' : null,
+      },
+    });
+    const beat = (allocation: ReturnType<typeof report>) =>
+      harness.call('POST', `/v1/tenants/${tenant}/hosts/${name}/heartbeat`, {
+        token: hostToken,
+        body: { allocations: [allocation] },
+      });
+    try {
+      expect((await beat(report('passing', 0, '2026-11-26T10:00:00.000Z'))).status).toBe(204);
+      expect((await beat(report('passing', 0, '2026-11-26T10:00:05.000Z'))).status).toBe(204);
+      expect((await beat(report('failing', 1, '2026-11-26T10:00:10.000Z'))).status).toBe(204);
+      expect((await beat(report('failing', 2, '2026-11-26T10:00:15.000Z'))).status).toBe(204);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events.filter((e) => (e as { host: string }).host === name)).toEqual([
+        { tenant, host: name, event: 'resumed' },
+        { tenant, host: name, event: 'observed' },
+      ]);
+      const view = await harness.call('GET', `/v1/tenants/${tenant}/hosts/${name}`, {
+        token: await ownerToken(),
+      });
+      const host = (await view.json()) as { observed: unknown[] };
+      expect(host.observed).toEqual([report('failing', 2, '2026-11-26T10:00:15.000Z')]);
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+
+  it('refuses an endpoint or health it cannot read with 400', async () => {
+    const { name, hostToken } = await joinedHost();
+    const response = await harness.call('POST', `/v1/tenants/${tenant}/hosts/${name}/heartbeat`, {
+      token: hostToken,
+      body: {
+        allocations: [
+          {
+            allocation: 'a-1',
+            state: 'running',
+            containerId: 'c1',
+            message: null,
+            endpoint: { address: '127.0.0.1', port: 70000 },
+            health: { status: 'fine', consecutiveFailures: 0, lastCheckAt: null, lastError: null },
+          },
+        ],
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(await redis.exists(hostRedisKey(prefix, tenant, name, 'heartbeat'))).toBe(0);
+  });
+
   it("refuses another host's token and another tenant's host token with 404", async () => {
     const mine = await joinedHost();
     const neighbour = await joinedHost();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Host, Service } from '@slipway/core';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { createQueues, type DeployJob, type Queues } from '@slipway/queue';
-import { hostKey, serviceKey } from '@slipway/state';
+import { hostKey, rolloutsPrefix, serviceKey } from '@slipway/state';
 import { Redis } from 'ioredis';
 import { desiredKey } from '../src/hosts/desired-allocations.js';
 import { HostStatusStore } from '../src/hosts/host-status-store.js';
@@ -24,6 +24,8 @@ let queues: Queues;
 let status: HostStatusStore;
 let tenant: string;
 const alive = new Set<string>();
+/** Releases whose containers the fake agents report as crashing. */
+const failing = new Set<string>();
 let beating: NodeJS.Timeout;
 
 const host = (id: string, zone: string, memoryMiB = 4096): Host => ({
@@ -44,9 +46,22 @@ function service(name: string, replicas: number, release: string | null): Servic
   });
 }
 
+/** Reports each host alive, running (and healthy) every allocation it is asked to run — as a working agent does. */
 async function heartbeat(ids: Iterable<string>) {
   const at = new Date().toISOString();
-  await Promise.all([...ids].map((id) => status.recordHeartbeat({ tenant, host: id, at, allocations: [] })));
+  await Promise.all(
+    [...ids].map(async (id) => {
+      const desired = await harness.controller.services.hosts.desired.get(desiredKey(tenant, id));
+      const allocations = (desired?.value.allocations ?? []).map((a) => ({
+        allocation: a.allocation,
+        state: failing.has(a.release) ? ('exited' as const) : ('running' as const),
+        containerId: null,
+        message: failing.has(a.release) ? 'exited with code 1' : null,
+        at,
+      }));
+      await status.recordHeartbeat({ tenant, host: id, at, allocations });
+    }),
+  );
 }
 
 /** host → [service/slot@release] of every desired document of the tenant. */
@@ -85,7 +100,7 @@ const wake = () => harness.controller.services.scheduler!.wake(tenant);
 beforeAll(async () => {
   harness = await startHarness(
     { REDIS_URL: redisUrl, SLIPWAY_REDIS_PREFIX: prefix },
-    { hosts: { heartbeatTtlMs: 20_000 }, scheduler: { graceMs, tickMs: 100, resyncMs: 60_000 } },
+    { hosts: { heartbeatTtlMs: 20_000 }, scheduler: { graceMs, tickMs: 100, resyncMs: 60_000, drainMs: 0 } },
   );
   redis = new Redis(redisUrl);
   queues = createQueues({ connection: redis, prefix });
@@ -323,5 +338,81 @@ describe('the deploy worker', () => {
     expect(
       await repos.services.get(serviceKey({ tenant, environment: 'production', name: 'wide' })),
     ).toBeUndefined();
+  });
+});
+
+describe('rollouts', () => {
+  const rollouts = async (service: string) =>
+    (
+      await harness.controller.services.repos.rollouts.scan(rolloutsPrefix(tenant, 'production', service))
+    ).documents
+      .map((d) => d.value)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  it('rolls a new release out one replica at a time, never below the replicas asked for', async () => {
+    const { repos } = harness.controller.services;
+    const key = serviceKey({ tenant, environment: 'production', name: 'api' });
+    await repos.services.update(key, (s) => ({ ...s!, replicas: 3 }));
+    await wake();
+    await until('3 api replicas', placement, (p) => all(p).filter((a) => a.startsWith('api/')).length === 3);
+    await repos.releases.create(
+      sampleRelease({ tenant, id: 'r-api-3', service: 'api', createdAt: new Date().toISOString() }),
+    );
+    await repos.services.update(key, (s) => ({ ...s!, release: 'r-api-3' }));
+    await wake();
+    const seen: string[][] = [];
+    await until(
+      'api on r-api-3 only',
+      async () => {
+        const now = all(await placement()).filter((a) => a.startsWith('api/'));
+        seen.push(now);
+        return now;
+      },
+      (now) => now.length === 3 && now.every((a) => a.endsWith('@r-api-3')),
+    );
+    for (const snapshot of seen) {
+      expect(snapshot.length).toBeGreaterThanOrEqual(3); // capacity never drops (maxUnavailable 0)
+      expect(snapshot.length).toBeLessThanOrEqual(4); // one at a time (25% surge of 3)
+    }
+    const [latest] = (await rollouts('api')).slice(-1);
+    expect(latest).toMatchObject({ fromRelease: 'r-api-2', toRelease: 'r-api-3', status: 'succeeded' });
+    expect(
+      latest?.steps.map((step) => `${step.action} ${step.release} ${step.replicas} ${step.status}`),
+    ).toEqual([
+      'start r-api-3 1 done',
+      'wait-healthy r-api-3 1 done',
+      'stop r-api-2 1 done',
+      'start r-api-3 1 done',
+      'wait-healthy r-api-3 2 done',
+      'stop r-api-2 1 done',
+      'start r-api-3 1 done',
+      'wait-healthy r-api-3 3 done',
+      'stop r-api-2 1 done',
+    ]);
+  });
+
+  it('rolls back a release whose replicas crash, keeps the old one serving, and says why', async () => {
+    const { repos } = harness.controller.services;
+    const key = serviceKey({ tenant, environment: 'production', name: 'api' });
+    failing.add('r-api-bad');
+    await repos.releases.create(
+      sampleRelease({ tenant, id: 'r-api-bad', service: 'api', createdAt: new Date().toISOString() }),
+    );
+    await repos.services.update(key, (s) => ({ ...s!, release: 'r-api-bad' }));
+    await wake();
+    const rolledBack = await until(
+      'the rollout to fail',
+      async () => (await rollouts('api')).at(-1),
+      (r) => r?.toRelease === 'r-api-bad' && r.status === 'failed',
+    );
+    expect(rolledBack?.reason).toMatch(/exited — exited with code 1/);
+    expect(rolledBack?.steps.some((step) => step.phase === 'rollback')).toBe(true);
+    const after = await until('api back on r-api-3', placement, (p) =>
+      all(p)
+        .filter((a) => a.startsWith('api/'))
+        .every((a) => a.endsWith('@r-api-3')),
+    );
+    expect(all(after).filter((a) => a.startsWith('api/'))).toHaveLength(3);
+    failing.delete('r-api-bad');
   });
 });

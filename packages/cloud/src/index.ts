@@ -1,3 +1,29 @@
+export { BackendPicker } from './edge/backend-picker.js';
+export type { Edge, EdgeUpdateReport } from './edge/edge.js';
+export { EdgeError, type EdgeErrorCode } from './edge/edge-error.js';
+export type { EdgeLogger } from './edge/edge-logger.js';
+export {
+  defaultHostname,
+  type EdgeBackend,
+  type EdgeRoute,
+  edgeRouteSchema,
+  parseEdgeRoutes,
+  routeKey,
+} from './edge/edge-route.js';
+export type { EdgeFailureCause, EdgeStats } from './edge/edge-stats.js';
+export { type LocalEdge, type LocalEdgeOptions, startLocalEdge } from './edge/local-edge.js';
+export {
+  type BackendFailure,
+  classifyBackendError,
+  mayRetry,
+  type RetryQuestion,
+} from './edge/retry-policy.js';
+export {
+  buildRoutingTable,
+  type HostnameConflict,
+  hostnameOf,
+  type RoutingTable,
+} from './edge/routing-table.js';
 export { CredentialsCache, credentialsFromAuthorization } from './registry/ecr-authorization.js';
 export { type EcrConnectionOptions, EcrRegistry, type EcrRegistryOptions } from './registry/ecr-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';

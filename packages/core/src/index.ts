@@ -41,6 +41,11 @@ export {
   type StepStatus,
   startRollout,
 } from './rollout/advance-rollout.js';
+export {
+  type DriveRolloutInput,
+  type DriveRolloutResult,
+  driveRollout,
+} from './rollout/drive-rollout.js';
 export { applySteps, type Composition, type PlannedStep, planRolloutSteps } from './rollout/rollout-steps.js';
 export {
   DEFAULT_MAX_SURGE_PERCENT,

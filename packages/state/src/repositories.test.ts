@@ -61,8 +61,13 @@ const rollout: Rollout = {
   environment: 'production',
   fromRelease: null,
   toRelease: 'r1',
-  steps: [{ action: 'start-new', replicas: 2, status: 'pending' }],
-  status: 'pending',
+  replicas: 2,
+  baseline: {},
+  steps: [
+    { action: 'start', release: 'r1', replicas: 2, phase: 'deploy', status: 'pending', startedAt: null },
+  ],
+  status: 'running',
+  reason: null,
   createdAt: now,
   finishedAt: null,
 };

@@ -24,10 +24,21 @@ export interface HostStatusStoreOptions {
   ttlMs?: number;
 }
 
-/** What the containers look like, without when they were seen: equal digests mean nothing changed. */
+/**
+ * What the containers look like, without when they were seen: equal digests mean nothing changed.
+ * Of the health check only its status counts: failure counts and check times move with every
+ * check and are no change anyone waits for.
+ */
 function digestOf(allocations: readonly HostObservedAllocation[]): string {
   const stable = [...allocations]
-    .map(({ allocation, state, containerId, message }) => [allocation, state, containerId, message])
+    .map(({ allocation, state, containerId, message, endpoint, health }) => [
+      allocation,
+      state,
+      containerId,
+      message,
+      endpoint ? `${endpoint.address}:${endpoint.port}` : null,
+      health?.status ?? null,
+    ])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return createHash('sha256').update(JSON.stringify(stable)).digest('base64url');
 }

@@ -1,10 +1,12 @@
 import type { AllocationSpec, DesiredPlanInput, Release } from '@slipway/core';
-import type { PolicyStore, Repository } from '@slipway/state';
+import type { PolicyStore, Repository, StateStore } from '@slipway/state';
 import { hostsPrefix, type Repositories, releaseKey, servicesPrefix } from '@slipway/state';
 import type { DesiredAllocations } from '../hosts/desired-allocations.js';
-import type { HostStatusStore } from '../hosts/host-status-store.js';
+import type { HostObservedAllocation, HostStatusStore } from '../hosts/host-status-store.js';
+import { type LatestRollouts, loadLatestRollouts } from './service-rollouts.js';
 
 export interface TenantSources {
+  store: StateStore;
   repos: Repositories;
   policies: PolicyStore;
   desired: Repository<DesiredAllocations>;
@@ -13,9 +15,13 @@ export interface TenantSources {
 
 /** A tenant's scheduling input as read, with the etag of every desired document (for conditional writes). */
 export interface LoadedTenant {
-  input: DesiredPlanInput;
+  input: Omit<DesiredPlanInput, 'nowMs' | 'compositions' | 'drainMs'>;
   /** Host id → etag of its desired document, for the hosts that have one. */
   etags: Map<string, string>;
+  /** What the agents last reported, by allocation id (live hosts only). */
+  observed: Map<string, HostObservedAllocation>;
+  /** Each service's latest rollout, keyed `<environment>/<service>`. */
+  rollouts: LatestRollouts;
 }
 
 export const desiredPrefix = (tenant: string) => `tenants/${tenant}/desired/`;
@@ -32,11 +38,12 @@ export async function loadTenant(
   nowMs: number,
   graceMs: number,
 ): Promise<LoadedTenant> {
-  const [hosts, services, desired, policy] = await Promise.all([
+  const [hosts, services, desired, policy, rollouts] = await Promise.all([
     sources.repos.hosts.scan(hostsPrefix(tenant)),
     sources.repos.services.scan(servicesPrefix(tenant)),
     sources.desired.scan(desiredPrefix(tenant)),
     sources.policies.get(tenant),
+    loadLatestRollouts(sources.store, sources.repos, tenant),
   ]);
   const hostRecords = hosts.documents.map((d) => d.value);
   const live = await sources.status.read(
@@ -52,12 +59,32 @@ export async function loadTenant(
       .map((h) => h.id),
   );
 
+  const observed = new Map<string, HostObservedAllocation>();
+  live.forEach((state, i) => {
+    if (!liveHosts.has(hostRecords[i]!.id)) return;
+    for (const allocation of state.observed ?? []) observed.set(allocation.allocation, allocation);
+  });
+
+  // The current release of each service and every release a rollout or an allocation still runs.
+  const wantedReleases = new Map<string, { environment: string; service: string; id: string }>();
+  const want = (environment: string, service: string, id: string | null) => {
+    if (id !== null) wantedReleases.set(`${environment}/${service}/${id}`, { environment, service, id });
+  };
+  for (const { value: service } of services.documents)
+    want(service.environment, service.name, service.release);
+  for (const { rollout } of rollouts.values()) {
+    for (const id of [rollout.toRelease, rollout.fromRelease, ...Object.keys(rollout.baseline)])
+      want(rollout.environment, rollout.service, id);
+  }
+  for (const document of desired.documents) {
+    for (const spec of document.value.allocations) want(spec.environment, spec.service, spec.release);
+  }
   const releases = new Map<string, Release>();
   await Promise.all(
-    services.documents.map(async ({ value: service }) => {
-      if (service.release === null) return;
-      const key = releaseKey({ ...service, service: service.name, id: service.release });
-      const stored = await sources.repos.releases.get(key).catch(() => undefined);
+    [...wantedReleases.values()].map(async ({ environment, service, id }) => {
+      const stored = await sources.repos.releases
+        .get(releaseKey({ tenant, environment, service, id }))
+        .catch(() => undefined);
       if (stored) releases.set(stored.value.id, stored.value);
     }),
   );
@@ -80,5 +107,7 @@ export async function loadTenant(
       policy: policy.policy,
     },
     etags,
+    observed,
+    rollouts,
   };
 }

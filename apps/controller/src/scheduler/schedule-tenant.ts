@@ -1,4 +1,12 @@
-import { type AllocationSpec, type DesiredPlan, planDesired, specHash } from '@slipway/core';
+import {
+  type AllocationSpec,
+  type Composition,
+  type DesiredPlan,
+  driveRollout,
+  planDesired,
+  type Rollout,
+  specHash,
+} from '@slipway/core';
 import type { FenceToken, Repository } from '@slipway/state';
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
@@ -7,6 +15,7 @@ import { type DesiredAllocations, desiredKey } from '../hosts/desired-allocation
 import { publishDesiredChange, writeDesired } from '../hosts/write-desired.js';
 import { type LoadedTenant, loadTenant, type TenantSources } from './load-tenant.js';
 import { placementField, type SchedulerSignals, type ServicePlacement } from './scheduler-signals.js';
+import { newRolloutId, runningAndHealth, writeRollouts } from './service-rollouts.js';
 
 export interface ScheduleDeps extends TenantSources {
   desired: Repository<DesiredAllocations>;
@@ -16,6 +25,10 @@ export interface ScheduleDeps extends TenantSources {
   fence: FenceToken;
   logger: Logger;
   graceMs: number;
+  /** How long a leaving allocation drains (the edge stops sending it requests) before it stops. */
+  drainMs: number;
+  /** How long a rollout's health gate may wait before the rollout rolls back. */
+  progressDeadlineMs: number;
   now(): number;
 }
 
@@ -28,6 +41,8 @@ export interface TenantPass {
   /** The hosts that were live when planned: a change to this set means replan. */
   liveHosts: ReadonlySet<string>;
   hosts: readonly string[];
+  /** When this tenant must be planned again whatever is heard: a rollout is moving or a drain ends. */
+  revisitAtMs: number | null;
 }
 
 /** Desired documents written at once; S3 takes many, the local folder is slower (bench: fanout). */
@@ -42,8 +57,12 @@ const WRITE_CONCURRENCY = 16;
  * a slot on two hosts at worst, which the next pass keeps once. Then the verdicts go to Redis.
  */
 export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promise<TenantPass> {
-  const loaded = await loadTenant(deps, tenant, deps.now(), deps.graceMs);
-  const plan = planDesired(loaded.input);
+  const nowMs = deps.now();
+  const loaded = await loadTenant(deps, tenant, nowMs, deps.graceMs);
+  const { compositions, writes, moving } = driveRollouts(loaded, nowMs, deps.progressDeadlineMs);
+  // Rollouts first: a leader dying after this still finds the rollout and resumes it.
+  await writeRollouts(deps.repos, writes, loaded.rollouts, deps.fence);
+  const plan = planDesired({ ...loaded.input, compositions, nowMs, drainMs: deps.drainMs });
   const { gaining, losing } = changedHosts(loaded, plan);
   const limit = pLimit(WRITE_CONCURRENCY);
   const write = (host: string) =>
@@ -73,6 +92,7 @@ export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promis
   );
   await deps.signals.write(tenant, verdictsOf(plan, new Date(deps.now()).toISOString()));
 
+  for (const rollout of writes) logRollout(deps.logger, rollout);
   const written = [...gaining, ...losing];
   if (written.length > 0 || plan.orphaned.length > 0) {
     deps.logger.info(
@@ -91,7 +111,65 @@ export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promis
     deleted: plan.orphaned,
     liveHosts: loaded.input.liveHosts,
     hosts: loaded.input.hosts.map((h) => h.id),
+    revisitAtMs: earliest(moving ? nowMs : null, plan.nextDrainEndMs),
   };
+}
+
+/** Each released service's composition, moved along by its rollout, and the rollouts to record. */
+function driveRollouts(
+  loaded: LoadedTenant,
+  nowMs: number,
+  progressDeadlineMs: number,
+): { compositions: Map<string, Composition>; writes: Rollout[]; moving: boolean } {
+  const compositions = new Map<string, Composition>();
+  const writes: Rollout[] = [];
+  let moving = false;
+  for (const service of loaded.input.services) {
+    const key = `${service.environment}/${service.name}`;
+    const { running, health } = runningAndHealth(
+      service.environment,
+      service.name,
+      loaded.input.desired,
+      loaded.observed,
+    );
+    const latest = loaded.rollouts.get(key)?.rollout;
+    const driven = driveRollout({
+      service,
+      latest,
+      running,
+      health,
+      nowMs,
+      progressDeadlineMs,
+      newRolloutId: () => newRolloutId(nowMs, key, service.release ?? ''),
+    });
+    compositions.set(key, driven.composition);
+    writes.push(...driven.writes);
+    const last = driven.writes.at(-1) ?? latest;
+    if (last && (last.status === 'running' || last.status === 'rolling-back')) moving = true;
+  }
+  return { compositions, writes, moving };
+}
+
+function logRollout(logger: Logger, rollout: Rollout): void {
+  const fields = {
+    tenant: rollout.tenant,
+    environment: rollout.environment,
+    service: rollout.service,
+    rollout: rollout.id,
+    fromRelease: rollout.fromRelease,
+    toRelease: rollout.toRelease,
+    status: rollout.status,
+    step: rollout.steps.findIndex((step) => step.status === 'running' || step.status === 'pending'),
+    reason: rollout.reason,
+  };
+  if (rollout.status === 'failed' || rollout.status === 'rolling-back')
+    logger.warn(fields, `rollout ${rollout.status}: ${rollout.reason}`);
+  else logger.info(fields, `rollout ${rollout.status}`);
+}
+
+function earliest(...times: (number | null)[]): number | null {
+  const set = times.filter((t): t is number => t !== null);
+  return set.length === 0 ? null : Math.min(...set);
 }
 
 /** Hosts whose allocations changed, split into those that gain one (written first) and the rest. */

@@ -31,6 +31,10 @@ export interface SchedulerLoopOptions {
   tickMs?: number;
   /** How often every tenant is replanned from the store, whatever was heard. Default 30 s. */
   resyncMs?: number;
+  /** How long a leaving allocation drains before it stops. Default 5 s. */
+  drainMs?: number;
+  /** How long one rollout health gate may wait before the rollout rolls back. Default 120 s. */
+  progressDeadlineMs?: number;
   now?: () => number;
 }
 
@@ -71,7 +75,16 @@ export function schedulerLoop(options: SchedulerLoopOptions): LeaderLoop {
         wakeup.wake();
       });
       await subscriber.subscribe(schedulerWakeChannel(options.prefix), hostEventsChannel(options.prefix));
-      const deps = { ...options, fence, logger, graceMs, now };
+      const deps = {
+        ...options,
+        store,
+        fence,
+        logger,
+        graceMs,
+        now,
+        drainMs: options.drainMs ?? 5000,
+        progressDeadlineMs: options.progressDeadlineMs ?? 120_000,
+      };
       let nextResync = 0;
       try {
         while (!signal.aborted) {
@@ -83,7 +96,9 @@ export function schedulerLoop(options: SchedulerLoopOptions): LeaderLoop {
             nextResync = now() + resyncMs;
           }
           for (const [tenant, pass] of passes) {
-            if (!dirty.has(tenant) && (await livenessChanged(options.status, tenant, pass, now(), graceMs)))
+            if (dirty.has(tenant)) continue;
+            const due = pass.revisitAtMs !== null && now() >= pass.revisitAtMs;
+            if (due || (await livenessChanged(options.status, tenant, pass, now(), graceMs)))
               dirty.add(tenant);
           }
           for (const tenant of [...dirty]) {

@@ -26,6 +26,11 @@ export interface AllocationSpec {
   privileged?: boolean;
   capabilities?: readonly string[];
   hostVolumes?: readonly { hostPath: string; containerPath: string; readOnly: boolean }[];
+  /**
+   * Set (ISO time) while the allocation leaves: the edge sends it no new requests and in-flight ones
+   * finish; the agent keeps it running until it leaves the document. Not part of the spec hash.
+   */
+  drainingSince?: string;
 }
 
 /** What an agent sees of a container it manages (found by its labels). */

@@ -23,7 +23,7 @@ export interface PlacementInput {
   tenant: string;
   /** The tenant's hosts. Others' hosts and hosts that are not `ready` receive nothing new. */
   hosts: readonly Host[];
-  /** One entry per (environment, service); should one repeat, the first counts. */
+  /** One entry per (environment, service, release) — two during a rollout; should one repeat, the first counts. */
   services: readonly WantedService[];
   /** The current allocations (the previous plan). */
   allocations: readonly PlacedAllocation[];

@@ -48,7 +48,7 @@ export class Placement {
     this.zoneScratch = new Int32Array(this.book.zones.length);
     const changes: Changes = { added: [], removed: [] };
     for (const wanted of input.services) {
-      const key = serviceKey(wanted.environment, wanted.service);
+      const key = serviceKey(wanted.environment, wanted.service, wanted.release);
       if (!this.services.has(key)) this.services.set(key, this.newServiceBook(key, wanted));
     }
     this.keepExisting(input.allocations, changes);
@@ -71,13 +71,14 @@ export class Placement {
   }
 
   /**
-   * Bring one service to `wanted` (new, scaled, resized or released): extra slots go (highest
+   * Bring one service's replicas of `wanted.release` to `wanted` (new, scaled or resized; replicas
+   * of another release are another group — see {@link removeService}): extra slots go (highest
    * first), allocations that no longer fit their host move, missing slots are placed; the
    * others stay where they are. Then slots of other services left unplaced are retried if room
    * was freed. `added`/`removed` cover every change; `allocations`/`unplaced` are this service's.
    */
   replanService(wanted: WantedService): ServiceReplan {
-    const key = serviceKey(wanted.environment, wanted.service);
+    const key = serviceKey(wanted.environment, wanted.service, wanted.release);
     let service = this.services.get(key);
     if (!service) {
       service = this.newServiceBook(key, wanted);
@@ -104,17 +105,25 @@ export class Placement {
     };
   }
 
-  /** Remove a deleted service: all its allocations go, and the room they free is offered to unplaced slots. */
-  removeService(environment: string, name: string): ServiceReplan {
-    const key = serviceKey(environment, name);
-    const service = this.services.get(key);
+  /**
+   * Remove a deleted service — or, given `release`, only its replicas of that release (the end of
+   * a rollout): those allocations go, and the room they free is offered to unplaced slots.
+   */
+  removeService(environment: string, name: string, release?: string): ServiceReplan {
     const changes: Changes = { added: [], removed: [] };
-    if (!service) return { allocations: [], unplaced: [], added: [], removed: [] };
-    for (let slot = service.slots.length - 1; slot >= 0; slot--) {
-      this.evict(service, slot, service.wanted, changes);
+    const keys = [...this.services.keys()].filter((key) =>
+      release === undefined
+        ? key.startsWith(`${environment}\n${name}\n`)
+        : key === serviceKey(environment, name, release),
+    );
+    for (const key of keys) {
+      const service = this.services.get(key)!;
+      for (let slot = service.slots.length - 1; slot >= 0; slot--) {
+        this.evict(service, slot, service.wanted, changes);
+      }
+      this.services.delete(key);
     }
-    this.services.delete(key);
-    this.retryUnplaced(key, changes);
+    for (const key of keys) this.retryUnplaced(key, changes);
     return { allocations: [], unplaced: [], ...sorted(changes) };
   }
 
@@ -135,7 +144,7 @@ export class Placement {
     const bySlot = new Map<string, PlacedAllocation[]>();
     for (const allocation of existing) {
       this.idsInUse.add(allocation.id);
-      const key = `${serviceKey(allocation.environment, allocation.service)}\n${allocation.slot}`;
+      const key = `${serviceKey(allocation.environment, allocation.service, allocation.release)}\n${allocation.slot}`;
       const list = bySlot.get(key);
       if (list) list.push(allocation);
       else bySlot.set(key, [allocation]);
@@ -148,7 +157,7 @@ export class Placement {
     );
     for (const candidates of slots) {
       const first = candidates[0]!;
-      const service = this.services.get(serviceKey(first.environment, first.service));
+      const service = this.services.get(serviceKey(first.environment, first.service, first.release));
       candidates.sort((a, b) => compare(a.id, b.id));
       const kept =
         service && first.slot < this.slotLimit(service.wanted)

@@ -57,6 +57,7 @@ function baseInput(overrides: Partial<DesiredPlanInput> = {}): DesiredPlanInput 
     releases: new Map([['r-1', release('r-1')]]),
     desired: new Map(),
     policy: roomyPolicy(),
+    nowMs: Date.parse('2026-11-26T12:00:00.000Z'),
     ...overrides,
   };
 }
@@ -159,6 +160,68 @@ describe('planDesired', () => {
     );
     expect(plan.verdicts[0]).toMatchObject({ placed: 1, replicas: 3 });
     expect(plan.verdicts[0]?.unplaced[0]?.reason).toMatch(/needs 400 MiB/);
+  });
+
+  it('runs two releases side by side as a rollout’s composition says, each spread on its own', () => {
+    const releases = new Map([
+      ['r-1', release('r-1')],
+      ['r-2', release('r-2')],
+    ]);
+    const first = planDesired(baseInput({ releases }));
+    const plan = planDesired(
+      baseInput({
+        desired: first.hosts,
+        releases,
+        services: [service('web', 3, 'r-2')],
+        compositions: new Map([['production/web', { 'r-1': 2, 'r-2': 1 }]]),
+      }),
+    );
+    expect(
+      allOf(plan)
+        .map((a) => `${a.release}/${a.slot}`)
+        .sort(),
+    ).toEqual(['r-1/0', 'r-1/1', 'r-2/0']);
+    // The kept old allocations did not move.
+    const kept = allOf(first)
+      .filter((a) => a.slot < 2)
+      .map((a) => `${a.host} ${a.allocation}`);
+    expect(allOf(plan).map((a) => `${a.host} ${a.allocation}`)).toEqual(expect.arrayContaining(kept));
+    expect(plan.verdicts[0]).toMatchObject({ release: 'r-2', placed: 1 });
+  });
+
+  it('drains what leaves a live host for drainMs before removing it', () => {
+    const nowMs = Date.parse('2026-11-26T12:00:00.000Z');
+    const first = planDesired(baseInput());
+    const scaled = { services: [service('web', 2, 'r-1')], drainMs: 5000 };
+    const draining = planDesired(baseInput({ ...scaled, desired: first.hosts, nowMs }));
+    expect(allOf(draining).filter((a) => a.drainingSince)).toEqual([
+      expect.objectContaining({ slot: 2, drainingSince: '2026-11-26T12:00:00.000Z' }),
+    ]);
+    expect(draining.nextDrainEndMs).toBe(nowMs + 5000);
+    // Still draining a moment later, unchanged; gone once the drain time is over.
+    const later = planDesired(baseInput({ ...scaled, desired: draining.hosts, nowMs: nowMs + 4999 }));
+    expect(later.hosts).toEqual(draining.hosts);
+    const done = planDesired(baseInput({ ...scaled, desired: later.hosts, nowMs: nowMs + 5000 }));
+    expect(
+      allOf(done)
+        .map((a) => a.slot)
+        .sort(),
+    ).toEqual([0, 1]);
+    expect(done.nextDrainEndMs).toBeNull();
+  });
+
+  it('does not drain on a silent host: its allocations go at once', () => {
+    const first = planDesired(baseInput());
+    const lost = allOf(first)[0]!.host;
+    const plan = planDesired(
+      baseInput({
+        desired: first.hosts,
+        drainMs: 5000,
+        liveHosts: new Set([...live].filter((h) => h !== lost)),
+      }),
+    );
+    expect(plan.hosts.get(lost)).toEqual([]);
+    expect(allOf(plan).some((a) => a.drainingSince)).toBe(false);
   });
 
   it('never runs a slot twice, never over a host’s memory, and converges in one step (property)', () => {

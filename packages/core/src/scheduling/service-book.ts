@@ -16,5 +16,9 @@ export interface ServiceBook {
   idSeed: { release: string; lanes: HashLanes } | null;
 }
 
-/** The key of a service in a plan: environment and name. */
-export const serviceKey = (environment: string, service: string) => `${environment}\n${service}`;
+/**
+ * The key of a service's replicas of one release in a plan. A rollout runs two releases of a
+ * service side by side: each is placed (and spread) as a group of its own.
+ */
+export const serviceKey = (environment: string, service: string, release: string) =>
+  `${environment}\n${service}\n${release}`;

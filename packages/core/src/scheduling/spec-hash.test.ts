@@ -29,6 +29,10 @@ describe('specHash', () => {
     expect(hashes.size).toBe(variants.length + 1);
   });
 
+  it('ignores draining: a leaving container is never replaced for it', () => {
+    expect(specHash({ ...spec, drainingSince: '2026-11-26T12:00:00.000Z' })).toBe(specHash(spec));
+  });
+
   it('treats an absent optional field like an undefined one', () => {
     expect(specHash({ ...spec, privileged: undefined })).toBe(specHash(spec));
   });

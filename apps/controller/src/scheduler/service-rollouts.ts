@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { AllocationSpec, Composition, ReleaseHealth, Rollout } from '@slipway/core';
+import { type FenceToken, listAll, type Repositories, rolloutsPrefix, type StateStore } from '@slipway/state';
+import type { HostObservedAllocation } from '../hosts/host-status-store.js';
+
+/** A service's latest rollout as stored, keyed `<environment>/<service>`. */
+export type LatestRollouts = Map<string, { rollout: Rollout; etag: string }>;
+
+const rolloutKeyPattern = /^tenants\/[^/]+\/rollouts\/([^/]+)\/([^/]+)\/([^/]+)\.json$/;
+
+/**
+ * Each service's most recent rollout: one LIST of the tenant's rollout keys (ids sort by time,
+ * see {@link newRolloutId}) and one GET per service, however long the history grows.
+ */
+export async function loadLatestRollouts(
+  store: StateStore,
+  repos: Repositories,
+  tenant: string,
+): Promise<LatestRollouts> {
+  const newest = new Map<string, string>();
+  for await (const { key } of listAll(store, rolloutsPrefix(tenant))) {
+    const match = rolloutKeyPattern.exec(key);
+    if (!match) continue;
+    const service = `${match[1]}/${match[2]}`;
+    const current = newest.get(service);
+    if (current === undefined || key > current) newest.set(service, key);
+  }
+  const latest: LatestRollouts = new Map();
+  await Promise.all(
+    [...newest].map(async ([service, key]) => {
+      const stored = await repos.rollouts.get(key).catch(() => undefined); // corrupt: treated as none
+      if (stored) latest.set(service, { rollout: stored.value, etag: stored.etag });
+    }),
+  );
+  return latest;
+}
+
+/** `ro-<time, base 36, fixed width>-<8 hex>`: sorts by when it began. */
+export function newRolloutId(nowMs: number, service: string, toRelease: string): string {
+  const time = nowMs.toString(36).padStart(10, '0');
+  const hash = createHash('sha256').update(`${service}\n${toRelease}\n${nowMs}`).digest('hex').slice(0, 8);
+  return `ro-${time}-${hash}`;
+}
+
+const GIVE_UP =
+  /^(PULL_FAILED|POLICY_DENIED|SECRETS_UNAVAILABLE|CREATE_FAILED|START_FAILED|NETWORK_FAILED)\b/;
+
+/**
+ * What a service's allocations run now (per release, draining ones left out) and how healthy
+ * each release is, from the desired documents and what the agents last reported: `running` is
+ * healthy (it passes its health check); `unhealthy`, `exited`, and a create the agent gave up on
+ * (image not pulled, refused by policy…) are failures, with the agent's words.
+ */
+export function runningAndHealth(
+  environment: string,
+  service: string,
+  desired: ReadonlyMap<string, readonly AllocationSpec[]>,
+  observed: ReadonlyMap<string, HostObservedAllocation>,
+): { running: Composition; health: Record<string, ReleaseHealth> } {
+  const running: Record<string, number> = {};
+  const health: Record<string, ReleaseHealth> = {};
+  for (const specs of desired.values()) {
+    for (const spec of specs) {
+      if (spec.environment !== environment || spec.service !== service || spec.drainingSince !== undefined)
+        continue;
+      running[spec.release] = (running[spec.release] ?? 0) + 1;
+      health[spec.release] ??= { healthy: 0, failures: [] };
+      const entry = health[spec.release]!;
+      const seen = observed.get(spec.allocation);
+      if (!seen) continue;
+      if (seen.state === 'running') entry.healthy += 1;
+      else if (
+        seen.state === 'unhealthy' ||
+        seen.state === 'exited' ||
+        (seen.state === 'pending' && GIVE_UP.test(seen.message ?? ''))
+      )
+        entry.failures.push(`${spec.allocation}: ${seen.state}${seen.message ? ` — ${seen.message}` : ''}`);
+    }
+  }
+  return { running, health };
+}
+
+/** Writes rollouts the engine changed: new ones created, known ones replaced at the etag read; fenced. */
+export async function writeRollouts(
+  repos: Repositories,
+  writes: readonly Rollout[],
+  latest: LatestRollouts,
+  fence: FenceToken,
+): Promise<void> {
+  for (const rollout of writes) {
+    const known = latest.get(`${rollout.environment}/${rollout.service}`);
+    if (known?.rollout.id === rollout.id)
+      await repos.rollouts.replace(rollout, { ifMatch: known.etag, fence });
+    else await repos.rollouts.create(rollout, { fence });
+  }
+}
