@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-
+import { startLocalEdge } from '@slipway/cloud';
 import {
   ConfigError,
   controllerConfigFromEnv,
@@ -63,7 +63,16 @@ try {
 const root = createControllerLogger({ level: config.logLevel, base: {} });
 const logger = root.child({ app: 'controller' });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-const controller = await createController({ config, backends: createBackends(config), logger });
+const edgePort = Number(env.SLIPWAY_EDGE_PORT || 8080);
+const edge = await startLocalEdge({ port: edgePort, logger: root.child({ app: 'edge' }) }).catch(
+  (error: unknown) => {
+    console.error(
+      `slipway: the edge could not listen on port ${edgePort} (${String(error)}); set SLIPWAY_EDGE_PORT`,
+    );
+    process.exit(2);
+  },
+);
+const controller = await createController({ config, backends: createBackends(config), logger, edge });
 const url = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 controller.start();
 const { users, tokens } = controller.services;
@@ -95,7 +104,10 @@ console.log(`  controller API  ${url}  (/healthz, /metrics, /v1/openapi.json)`);
 for (const line of pushPath.summary) console.log(line);
 console.log(`  state           ${config.mode === 'local' ? config.dataDir : `s3://${config.stateBucket}`}`);
 console.log(`  agent           host ${agent.hostId} of tenant ${localTenant} (this machine's Docker engine)`);
-console.log('  not built yet:  edge, dashboard, CLI (issue 7 and later)');
+console.log(
+  `  edge            http://<service>.<tenant>.localhost:${edge.port}  (e.g. http://web.${localTenant}.localhost:${edge.port})`,
+);
+console.log('  not built yet:  dashboard, CLI (later issues)');
 if (firstAdmin) {
   console.log('\nslipway: first start — an admin token, shown this once (keep it):');
   console.log(`  ${firstAdmin.token}`);
@@ -110,6 +122,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close()
       .catch((error: unknown) => logger.error({ err: error }, 'stopping the push path failed'));
     await controller.stop();
+    await edge.close();
     process.exit(0);
   });
 }

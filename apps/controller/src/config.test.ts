@@ -36,6 +36,19 @@ describe('controllerConfigFromEnv', () => {
     );
   });
 
+  it('reads the service URL template shown on deploy check runs, and refuses one without {service}', () => {
+    expect(controllerConfigFromEnv({}, '/').serviceUrlTemplate).toBe(
+      'http://{service}.{tenant}.localhost:8080',
+    );
+    const custom = 'https://{service}.{environment}.{tenant}.apps.example.com';
+    expect(controllerConfigFromEnv({ SLIPWAY_SERVICE_URL_TEMPLATE: custom }, '/').serviceUrlTemplate).toBe(
+      custom,
+    );
+    expect(() =>
+      controllerConfigFromEnv({ SLIPWAY_SERVICE_URL_TEMPLATE: 'http://{tenant}.example.com' }, '/'),
+    ).toThrow(/SLIPWAY_SERVICE_URL_TEMPLATE: must contain \{service\}/);
+  });
+
   it('reads AWS mode settings', () => {
     const config = controllerConfigFromEnv(
       {

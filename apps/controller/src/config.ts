@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SERVICE_URL_TEMPLATE } from './deploy-feedback/rollout-feedback.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -40,6 +41,15 @@ const common = {
   drainMs: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** How long a rollout waits for new replicas to pass their health check before it rolls back. */
   rolloutDeadlineMs: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /**
+   * Where a service answers, shown on its GitHub deploy check run: `{service}` (`<service>` in
+   * production, `<service>-<environment>` elsewhere), `{tenant}` and `{environment}` are filled in.
+   */
+  serviceUrlTemplate: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'an http(s) URL without spaces, e.g. https://{service}.{tenant}.example.com')
+    .refine((template) => template.includes('{service}'), 'must contain {service}')
+    .default(DEFAULT_SERVICE_URL_TEMPLATE),
 };
 
 const localConfig = z.object({
@@ -95,6 +105,7 @@ const variables: Record<string, string> = {
   secretsKey: 'SLIPWAY_SECRETS_KEY',
   drainMs: 'SLIPWAY_DRAIN_MS',
   rolloutDeadlineMs: 'SLIPWAY_ROLLOUT_DEADLINE_MS',
+  serviceUrlTemplate: 'SLIPWAY_SERVICE_URL_TEMPLATE',
   githubApiUrl: 'SLIPWAY_GITHUB_API_URL',
   dashboardSecret: 'SLIPWAY_DASHBOARD_SECRET',
   dataDir: 'SLIPWAY_DATA_DIR',

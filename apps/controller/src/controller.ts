@@ -1,6 +1,8 @@
 import { StateAuditLog } from '@slipway/audit';
+import type { Edge } from '@slipway/cloud';
 import { TokenService, UserDirectory } from '@slipway/identity';
 import { LeaderElector } from '@slipway/lease';
+import { createDeployFeedbackQueue } from '@slipway/queue';
 import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
 import { createRepositories, Installations, PolicyStore } from '@slipway/state';
 import type { FastifyInstance } from 'fastify';
@@ -11,8 +13,10 @@ import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
 import { startDeployWorker } from './deploys/deploy-worker.js';
+import { edgeSyncLoop } from './edge/edge-sync-loop.js';
 import { GitHubUserClient } from './github/github-user-client.js';
 import { createHostServices, type HostServicesOptions } from './hosts/host-services.js';
+import type { HostStatusStore } from './hosts/host-status-store.js';
 import type { LeaderLoop } from './leadership/leader-loop.js';
 import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
@@ -44,6 +48,8 @@ export interface ControllerOptions {
   buildLogs?: Pick<BuildLogReaderOptions, 'heartbeatMs' | 'idleCheckMs' | 'blockMs' | 'maxFollowers'>;
   /** Host heartbeat TTL (tests shorten it). */
   hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
+  /** The load balancer the leader keeps in step with healthy allocations (local mode: `startLocalEdge`). */
+  edge?: Edge;
   /** The scheduler's timings (tests shorten them). */
   scheduler?: Pick<
     SchedulerLoopOptions,
@@ -125,10 +131,24 @@ export async function createController(options: ControllerOptions): Promise<Cont
       metrics,
     },
   };
-  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, {
+  const edge = options.edge;
+  const edgeOf =
+    edge && redis
+      ? ({ status }: { status: HostStatusStore }) =>
+          edgeSyncLoop({
+            edge,
+            repos: services.repos,
+            desired: services.hosts.desired,
+            status,
+            redis,
+            prefix: config.redisPrefix,
+          })
+      : undefined;
+  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, edgeOf, {
     drainMs: config.drainMs,
     progressDeadlineMs: config.rolloutDeadlineMs,
     ...options.scheduler,
+    serviceUrlTemplate: config.serviceUrlTemplate,
   });
   const loops = new LeaderLoops({
     loops: [leaderRecordLoop(), ...scheduling.loops, ...(options.loops ?? [])],
@@ -181,7 +201,8 @@ function schedulingOf(
   redis: Redis | undefined,
   prefix: string,
   logger: Logger,
-  timings: ControllerOptions['scheduler'],
+  edgeOf: ((deps: { status: HostStatusStore }) => LeaderLoop) | undefined,
+  timings: ControllerOptions['scheduler'] & { serviceUrlTemplate: string },
 ): { loops: LeaderLoop[]; close(): Promise<void> } {
   const status = services.hosts.status;
   if (!redis || !status || !services.scheduler) {
@@ -196,8 +217,15 @@ function schedulingOf(
     signals: services.scheduler,
     logger: logger.child({ component: 'deploys' }),
   });
+  const { serviceUrlTemplate, ...schedulerTimings } = timings;
+  // Rollout changes for the GitHub App's deploy check runs: the controller never calls GitHub.
+  const deployFeedback = createDeployFeedbackQueue({ connection: redis, prefix });
+  deployFeedback.on('error', (error) =>
+    logger.warn({ err: error }, 'deploy-feedback queue: connection problem'),
+  );
   const scheduler = schedulerLoop({
-    ...timings,
+    ...schedulerTimings,
+    deployFeedback: { queue: deployFeedback, serviceUrlTemplate },
     repos: services.repos,
     policies: services.policies,
     desired: services.hosts.desired,
@@ -206,5 +234,16 @@ function schedulingOf(
     redis,
     prefix,
   });
-  return { loops: [scheduler], close: () => deploys.close() };
+  const edge = edgeOf?.({ status });
+  return {
+    loops: edge ? [scheduler, edge] : [scheduler],
+    close: () => closeAll([() => deploys.close(), () => deployFeedback.close()]),
+  };
+}
+
+/** Runs every close, even when one fails, and throws their failures together. */
+async function closeAll(closes: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(closes.map((close) => close()));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (failures.length > 0) throw new AggregateError(failures, 'closing the scheduling parts failed');
 }

@@ -10,6 +10,14 @@ export {
   type GitHubApp,
   WEBHOOK_PATH,
 } from './create-github-app.js';
+export {
+  appliedSequenceKey,
+  applyDeployCheckRun,
+  type DeployFeedbackOutcome,
+  type DeployFeedbackWorker,
+  deployCheckName,
+  startDeployFeedbackWorker,
+} from './deploy-feedback/index.js';
 export { HANDLED_EVENTS } from './handled-events.js';
 export {
   APP_EVENTS,

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GitHubAppConfig } from './config.js';
 import { createGitHubApp, type GitHubApp } from './create-github-app.js';
+import { type DeployFeedbackWorker, startDeployFeedbackWorker } from './deploy-feedback/index.js';
 import { type IntakeWorker, startIntakeWorker } from './intake/index.js';
 
 export interface StartGitHubAppOptions {
@@ -14,13 +15,13 @@ export interface StartGitHubAppOptions {
   now?: () => Date;
 }
 
-/** The GitHub App, running: webhook server and intake worker. */
+/** The GitHub App, running: webhook server, intake worker and deploy-feedback worker. */
 export interface RunningGitHubApp {
   /** The port the webhook server listens on: `config.port`, or the one picked for port 0. */
   readonly port: number;
   /**
    * Stops, in order: the webhook server (no new deliveries; those in flight are answered), the
-   * inbox pump (the batch in hand reaches the queue), the intake worker (jobs in flight finish), the queues, the state store, Redis. Every step runs
+   * inbox pump (the batch in hand reaches the queue), the intake and deploy-feedback workers (jobs in flight finish), the queues, the state store, Redis. Every step runs
    * even when one fails (the failures are thrown together afterwards). Idempotent.
    */
   close(): Promise<void>;
@@ -28,7 +29,8 @@ export interface RunningGitHubApp {
 
 /**
  * Starts the whole GitHub App in this process: connects to Redis, opens the queues and the
- * state store, serves webhooks on `config.host:config.port`, and runs the inbox pump and the intake worker.
+ * state store, serves webhooks on `config.host:config.port`, and runs the inbox pump, the intake worker
+ * and the deploy-feedback worker (rollouts → "Slipway deploy / <service>" check runs).
  * No side effects besides what it starts: no environment reads, no signal handlers, no exit.
  *
  * @throws GitHubAppStartError REDIS_UNAVAILABLE when Redis does not answer; the listen error when the
@@ -84,6 +86,14 @@ export async function startGitHubApp(options: StartGitHubAppOptions): Promise<Ru
       ...(options.now ? { now: options.now } : {}),
     });
     started.set('intake worker', () => intake.close());
+    const deployFeedback: DeployFeedbackWorker = startDeployFeedbackWorker({
+      queues,
+      redis,
+      octokitFor: (installationId) => app.probot.auth(installationId),
+      logger: logger.child({ name: 'deploy-feedback' }),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    started.set('deploy feedback worker', () => deployFeedback.close());
     logger.info(
       {
         port,
@@ -124,12 +134,20 @@ function redisAddress(url: string): string {
   }
 }
 
-type Part = 'webhook server' | 'inbox pump' | 'intake worker' | 'queues' | 'state store' | 'redis';
+type Part =
+  | 'webhook server'
+  | 'inbox pump'
+  | 'intake worker'
+  | 'deploy feedback worker'
+  | 'queues'
+  | 'state store'
+  | 'redis';
 // No new deliveries first, then the inbox's last batch, then the jobs in flight, then what they used.
 const CLOSE_ORDER: readonly Part[] = [
   'webhook server',
   'inbox pump',
   'intake worker',
+  'deploy feedback worker',
   'queues',
   'state store',
   'redis',

@@ -50,6 +50,8 @@ describe('runBuildJob (real engine, registry, Redis, state folder)', () => {
       commit: site.sha,
       config: job.config,
       buildId: result.buildId,
+      // Where it came from, for the GitHub App's deploy check run.
+      origin: { installationId: job.installationId, repository: job.repository, ref: 'refs/heads/main' },
     });
     const stored = await h.repos.releases.scan(releasesPrefix(tenant));
     expect(stored.documents.map((doc) => doc.value.digest)).toEqual([pushed?.digest]);

@@ -13,13 +13,18 @@ export {
   followBuildLog,
   readBuildLog,
 } from './build-log.js';
+export { deployFeedbackJobId, enqueueDeployFeedback } from './enqueue-deploy-feedback.js';
 export { enqueueWebhookEvent, parseWebhookEventJob, webhookJobId } from './enqueue-webhook-event.js';
 export { type InboxPump, type PumpLogger, type StartInboxPumpOptions, startInboxPump } from './inbox-pump.js';
 export {
   type BuildJob,
   buildJobSchema,
+  DEPLOY_FEEDBACK_CONCLUSIONS,
+  DEPLOY_FEEDBACK_STATUSES,
+  type DeployFeedbackJob,
   type DeployJob,
   deliveryIdSchema,
+  deployFeedbackJobSchema,
   deployJobSchema,
   type ServiceDefaults,
   serviceDefaultsSchema,
@@ -41,7 +46,12 @@ export {
 } from './latest-build.js';
 export { QueueError, type QueueErrorCode } from './queue-error.js';
 export { DEFAULT_KEY_PREFIX, QUEUE_NAMES, type QueueName } from './queue-names.js';
-export { type CreateQueuesOptions, createQueues, type Queues } from './queues.js';
+export {
+  type CreateQueuesOptions,
+  createDeployFeedbackQueue,
+  createQueues,
+  type Queues,
+} from './queues.js';
 export {
   type AppendToInboxOptions,
   appendToInbox,

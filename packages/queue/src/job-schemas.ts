@@ -3,6 +3,7 @@ import {
   domainsSchema,
   environmentNameSchema,
   envMapSchema,
+  recordIdSchema,
   relativePathSchema,
   releaseConfigSchema,
   serviceNameSchema,
@@ -133,3 +134,42 @@ export const deployJobSchema = z.object({
   serviceDefaults: serviceDefaultsSchema.optional(),
 });
 export type DeployJob = z.infer<typeof deployJobSchema>;
+
+export const DEPLOY_FEEDBACK_STATUSES = ['queued', 'in_progress', 'completed'] as const;
+export const DEPLOY_FEEDBACK_CONCLUSIONS = ['success', 'failure', 'cancelled'] as const;
+
+/**
+ * A rollout as it now is, for the GitHub App to show as the check run "Slipway deploy /
+ * <service>" on the commit of the release it rolls out. Enqueued by the controller's leader each
+ * time it writes the rollout; the controller never calls GitHub itself. `sequence` grows with every
+ * change of the rollout, so the app can drop a job older than one it already showed; the job id
+ * is `<tenant>.<rollout>.<sequence>` ({@link deployFeedbackJobId}), so the same state enqueued twice is one job.
+ * Text only from the rollout: no secret, no token.
+ */
+export const deployFeedbackJobSchema = z
+  .object({
+    tenant: tenantIdSchema,
+    environment: environmentNameSchema,
+    service: serviceNameSchema,
+    rolloutId: recordIdSchema,
+    installationId: z.int().positive(),
+    repository: repositoryRefSchema,
+    /** The commit of the release being rolled out: where the check run goes. */
+    commit: commitShaSchema,
+    status: z.enum(DEPLOY_FEEDBACK_STATUSES),
+    /** Present exactly when `status` is completed. */
+    conclusion: z.enum(DEPLOY_FEEDBACK_CONCLUSIONS).optional(),
+    /** One line. */
+    title: z.string().min(1).max(200),
+    /** Markdown, within GitHub's 65,535 characters. */
+    summary: z.string().min(1).max(65_535),
+    /** When the rollout began and ended (ISO 8601), for the check run's times. */
+    startedAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+    sequence: z.int().min(0),
+  })
+  .refine((job) => (job.status === 'completed') === (job.conclusion !== undefined), {
+    message: 'a conclusion is given exactly when the status is completed',
+    path: ['conclusion'],
+  });
+export type DeployFeedbackJob = z.infer<typeof deployFeedbackJobSchema>;

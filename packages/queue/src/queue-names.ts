@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   builds: 'builds',
   /** Releases to roll out, for the controller. */
   deploys: 'deploys',
+  /** How a rollout is going, for the GitHub App's "Slipway deploy / <service>" check run. */
+  deployFeedback: 'deploy-feedback',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

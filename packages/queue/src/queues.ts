@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BuildJob, DeployJob, WebhookEventJob } from './job-schemas.js';
+import type { BuildJob, DeployFeedbackJob, DeployJob, WebhookEventJob } from './job-schemas.js';
 import { DEFAULT_KEY_PREFIX, QUEUE_NAMES } from './queue-names.js';
 
 const DAY_S = 24 * 60 * 60;
@@ -26,6 +26,8 @@ export interface Queues {
   readonly builds: Queue<BuildJob>;
   /** Releases to roll out, consumed by the controller's leader. */
   readonly deploys: Queue<DeployJob>;
+  /** Rollout states for the GitHub App's deploy check runs, produced by the controller's leader. */
+  readonly deployFeedback: Queue<DeployFeedbackJob>;
   /** Closes the queues (not the connection). Idempotent. */
   close(): Promise<void>;
 }
@@ -73,7 +75,8 @@ export function createQueues(options: CreateQueuesOptions): Queues {
       removeOnFail: { age: 14 * DAY_S },
     },
   });
-  const all = [webhookEvents, builds, deploys];
+  const deployFeedback = createDeployFeedbackQueue(common);
+  const all = [webhookEvents, builds, deploys, deployFeedback];
   const { onError } = options;
   if (onError) {
     for (const queue of all) queue.on('error', (error) => onError(error, queue.name));
@@ -85,6 +88,7 @@ export function createQueues(options: CreateQueuesOptions): Queues {
     webhookEvents,
     builds,
     deploys,
+    deployFeedback,
     close() {
       closing ??= Promise.allSettled(all.map((queue) => queue.close())).then((results) => {
         const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
@@ -93,4 +97,30 @@ export function createQueues(options: CreateQueuesOptions): Queues {
       return closing;
     },
   };
+}
+
+/**
+ * The deploy-feedback producer alone, for a process that enqueues nothing else (the controller,
+ * over its own connection). Same options as in {@link createQueues}: the GitHub App calls GitHub
+ * for each job, so a transient failure there is retried with backoff. The caller closes it.
+ *
+ * @example
+ * const feedback = createDeployFeedbackQueue({ connection: redis, prefix: 'slipway' });
+ * await enqueueDeployFeedback(feedback, job);
+ * await feedback.close();
+ */
+export function createDeployFeedbackQueue(options: {
+  connection: Redis;
+  prefix?: string;
+}): Queue<DeployFeedbackJob> {
+  return new Queue<DeployFeedbackJob>(QUEUE_NAMES.deployFeedback, {
+    connection: options.connection,
+    prefix: options.prefix ?? DEFAULT_KEY_PREFIX,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
 }

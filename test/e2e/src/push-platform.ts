@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builderConfigFromEnv, startBuilder } from '@slipway/builder-docker';
-import { LocalRegistry } from '@slipway/cloud';
+import { type LocalEdge, LocalRegistry, startLocalEdge } from '@slipway/cloud';
 import type { Release } from '@slipway/core';
 import { servicesConfigFromEnv } from '@slipway/devenv';
 import { cleanupDocker, cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
@@ -47,6 +47,8 @@ export interface PushPlatform {
   readonly webhookUrl: string;
   /** The controller's API, when started with `api: true`. */
   readonly api: RunningApi | undefined;
+  /** The local edge the controller keeps in step, when started with `edge: true` (implies `api`). */
+  readonly edge: LocalEdge | undefined;
   /** Sends a signed push webhook for `sha` on `branch`; returns GitHub's answer and the delivery id. */
   sendPush(
     sha: string,
@@ -76,6 +78,8 @@ export interface StartPushPlatformOptions {
   logLevel?: 'silent' | 'warn' | 'info' | 'debug';
   /** Also run a controller (the REST API) over the same state and Redis. */
   api?: boolean;
+  /** Also run the local edge (on a free port), driven by that controller. */
+  edge?: boolean;
 }
 
 /**
@@ -125,7 +129,8 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
   const app = await startGitHubApp({ config: githubAppConfigFromEnv(env, dataDir), logger });
   const builder = await startBuilder({ config: builderConfigFromEnv(env, dataDir), logger });
   const webhookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
-  const api = options.api ? await startApi(env, dataDir, logger) : undefined;
+  const edge = options.edge ? await startLocalEdge({ port: 0, logger }) : undefined;
+  const api = options.api || edge ? await startApi(env, dataDir, logger, edge ? { edge } : {}) : undefined;
 
   const releases = async () => {
     const { documents } = await repos.releases.scan(releasesPrefix(tenant));
@@ -148,6 +153,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     docker,
     webhookUrl,
     api,
+    edge,
     async sendPush(sha, pushOptions = {}) {
       const payload = examplePayload('push', {
         repository: { owner, name, id: repositoryId },
@@ -183,6 +189,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
         await app.close();
         await builder.close();
         await api?.close();
+        await edge?.close();
         const repositories = await registry.listRepositories({ tenant }).catch(() => []);
         for (const { service } of repositories)
           await registry.deleteRepository({ tenant, service }).catch(() => {});

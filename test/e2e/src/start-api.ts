@@ -1,3 +1,4 @@
+import type { Edge } from '@slipway/cloud';
 import { controllerConfigFromEnv, createBackends, createController } from '@slipway/controller';
 import { bootstrapAdmin } from '@slipway/identity';
 import type { Logger } from 'pino';
@@ -13,9 +14,19 @@ export interface RunningApi {
 }
 
 /** Starts one controller replica from `env`, as `npm start` does, on a free port. */
-export async function startApi(env: NodeJS.ProcessEnv, cwd: string, logger: Logger): Promise<RunningApi> {
+export async function startApi(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  logger: Logger,
+  options: { edge?: Edge } = {},
+): Promise<RunningApi> {
   const config = controllerConfigFromEnv({ ...env, SLIPWAY_API_PORT: '0' }, cwd);
-  const controller = await createController({ config, backends: createBackends(config), logger });
+  const controller = await createController({
+    config,
+    backends: createBackends(config),
+    logger,
+    ...(options.edge ? { edge: options.edge } : {}),
+  });
   try {
     const url = await controller.app.listen({ host: '127.0.0.1', port: 0 });
     controller.start();

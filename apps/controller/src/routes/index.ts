@@ -13,6 +13,7 @@ import { memberRoutes } from './members.js';
 import { policyRoutes } from './policy.js';
 import { releaseRoutes } from './releases.js';
 import { secretRoutes } from './secrets.js';
+import { serviceReleaseRoutes } from './service-releases.js';
 import { serviceRoutes } from './services.js';
 import { systemRoutes } from './system.js';
 import { tenantRoutes } from './tenants.js';
@@ -36,6 +37,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...buildRoutes,
   ...releaseRoutes,
   ...serviceRoutes,
+  ...serviceReleaseRoutes,
   ...allocationRoutes,
   ...auditRoutes,
 ];

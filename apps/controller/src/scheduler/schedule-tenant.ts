@@ -11,6 +11,10 @@ import type { FenceToken, Repository } from '@slipway/state';
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import {
+  type DeployFeedbackProducer,
+  enqueueRolloutFeedback,
+} from '../deploy-feedback/enqueue-rollout-feedback.js';
 import { type DesiredAllocations, desiredKey } from '../hosts/desired-allocations.js';
 import { publishDesiredChange, writeDesired } from '../hosts/write-desired.js';
 import { type LoadedTenant, loadTenant, type TenantSources } from './load-tenant.js';
@@ -29,6 +33,8 @@ export interface ScheduleDeps extends TenantSources {
   drainMs: number;
   /** How long a rollout's health gate may wait before the rollout rolls back. */
   progressDeadlineMs: number;
+  /** Where rollouts are reported for GitHub's deploy check runs; none: not reported. */
+  deployFeedback?: DeployFeedbackProducer;
   now(): number;
 }
 
@@ -62,6 +68,8 @@ export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promis
   const { compositions, writes, moving } = driveRollouts(loaded, nowMs, deps.progressDeadlineMs);
   // Rollouts first: a leader dying after this still finds the rollout and resumes it.
   await writeRollouts(deps.repos, writes, loaded.rollouts, deps.fence);
+  if (deps.deployFeedback && writes.length > 0)
+    await enqueueRolloutFeedback(deps.deployFeedback, writes, loaded.input, deps.logger);
   const plan = planDesired({ ...loaded.input, compositions, nowMs, drainMs: deps.drainMs });
   const { gaining, losing } = changedHosts(loaded, plan);
   const limit = pLimit(WRITE_CONCURRENCY);
@@ -192,9 +200,10 @@ function changedHosts(loaded: LoadedTenant, plan: DesiredPlan): { gaining: strin
   return { gaining, losing };
 }
 
-/** An allocation's identity and content: equal sets mean the document need not be written. */
+/** An allocation's identity, content and drain: equal sets mean the document need not be written. */
 function fingerprints(specs: readonly AllocationSpec[]): Set<string> {
-  return new Set(specs.map((spec) => `${spec.allocation} ${specHash(spec)}`));
+  // The spec hash leaves draining out (it never replaces a container); the document must not.
+  return new Set(specs.map((spec) => `${spec.allocation} ${specHash(spec)} ${spec.drainingSince ?? ''}`));
 }
 
 function verdictsOf(plan: DesiredPlan, at: string): Map<string, ServicePlacement> {

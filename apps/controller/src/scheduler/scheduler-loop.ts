@@ -8,6 +8,7 @@ import {
   type Repository,
 } from '@slipway/state';
 import type { Redis } from 'ioredis';
+import type { DeployFeedbackProducer } from '../deploy-feedback/enqueue-rollout-feedback.js';
 import type { DesiredAllocations } from '../hosts/desired-allocations.js';
 import { type HostEvent, hostEventsChannel } from '../hosts/host-redis-keys.js';
 import type { HostStatusStore } from '../hosts/host-status-store.js';
@@ -35,6 +36,8 @@ export interface SchedulerLoopOptions {
   drainMs?: number;
   /** How long one rollout health gate may wait before the rollout rolls back. Default 120 s. */
   progressDeadlineMs?: number;
+  /** Where each rollout change is reported for the GitHub App's deploy check runs. */
+  deployFeedback?: DeployFeedbackProducer;
   now?: () => number;
 }
 

@@ -145,6 +145,8 @@ function releaseOf(run: BuildRun, image: BuiltImage, at: Date): Release {
     config: job.config,
     commit: job.commit,
     buildId: run.buildId,
+    // So the GitHub App can report the rollout on the commit; the controller never calls GitHub.
+    origin: { installationId: job.installationId, repository: job.repository, ref: job.ref },
     createdAt: at.toISOString(),
   };
 }

@@ -218,6 +218,34 @@ describe('domain schemas reject what would break isolation or the platform', () 
     expect(Object.isFrozen(release)).toBe(true);
   });
 
+  it('a built release says where it came from; image releases and older documents have no origin', () => {
+    const built = {
+      id: 'r-2',
+      ...owned,
+      image: '127.0.0.1:5000/acme/web:abc',
+      digest,
+      config: { port: 8080, resources, health, env: {}, secrets: [] },
+      commit: sha,
+      buildId: 'b-2',
+      createdAt: at,
+    };
+    const origin = {
+      installationId: 42,
+      repository: { id: 7, fullName: 'acme/web' },
+      ref: 'refs/heads/main',
+    };
+    expect(releaseSchema.parse({ ...built, origin }).origin).toEqual(origin);
+    expect(releaseSchema.parse(built).origin).toBeUndefined();
+    const bad = releaseSchema.safeParse({
+      ...built,
+      origin: { ...origin, installationId: 0, repository: { id: 7, fullName: 'web' } },
+    });
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'origin.installationId',
+      'origin.repository.fullName',
+    ]);
+  });
+
   it.each([
     [
       HOSTNAME_PATTERN,

@@ -22,6 +22,22 @@ export const releaseConfigSchema = z.object({
 export type ReleaseConfig = z.infer<typeof releaseConfigSchema>;
 
 /**
+ * Where a built release came from on GitHub, so the GitHub App can report its rollout on the
+ * commit ("Slipway deploy / <service>"). Ids and names only: never a token.
+ */
+export const releaseOriginSchema = z.object({
+  installationId: z.int().positive(),
+  repository: z.object({
+    id: z.int().positive(),
+    /** `owner/name`. */
+    fullName: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/name'),
+  }),
+  /** The ref that was pushed, e.g. `refs/heads/main` or `refs/pull/7/head`. */
+  ref: z.string().min(1),
+});
+export type ReleaseOrigin = z.infer<typeof releaseOriginSchema>;
+
+/**
  * Immutable: deploying makes a release current, rollback makes an older one current again;
  * a release itself never changes (parsed values are frozen).
  */
@@ -43,6 +59,8 @@ export const releaseSchema = z
     /** Null for services that run an existing image. */
     commit: commitShaSchema.nullable(),
     buildId: recordIdSchema.nullable(),
+    /** Set by the builders; absent for image releases and releases recorded before it existed. */
+    origin: releaseOriginSchema.optional(),
     createdAt: timestampSchema,
   })
   .readonly();
