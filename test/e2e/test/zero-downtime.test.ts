@@ -42,11 +42,19 @@ async function rollouts(service: string): Promise<Rollout[]> {
   return (body as { items: Rollout[] }).items;
 }
 
-/** The rollout to `release`, once it has finished. */
-async function finishedRollout(service: string, release: string, timeoutMs = 90_000): Promise<Rollout> {
+/** The rollout to `release` begun at or after `since` (a release can be rolled out twice), once finished. */
+async function finishedRollout(
+  service: string,
+  release: string,
+  since: Date,
+  timeoutMs = 90_000,
+): Promise<Rollout> {
   const { value } = await eventually(
     `the rollout of ${service} to ${release} to finish`,
-    async () => (await rollouts(service)).find((r) => r.toRelease === release),
+    async () =>
+      (await rollouts(service)).find(
+        (r) => r.toRelease === release && Date.parse(r.createdAt) >= since.getTime(),
+      ),
     (r) => r !== undefined && ['succeeded', 'failed', 'cancelled'].includes(r.status),
     { timeoutMs, everyMs: 250 },
   );
@@ -57,6 +65,30 @@ async function push(files: Record<string, string>): Promise<Release> {
   const sha = await platform.repo.commit(files);
   expect((await platform.sendPush(sha)).status).toBe(200);
   return platform.waitForRelease('web', sha);
+}
+
+interface CheckRun {
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  external_id?: string;
+  output?: { title?: string; summary?: string };
+}
+
+/** The "Slipway deploy / web" check run of `rollout` on `sha`, once GitHub shows it completed. */
+async function deployCheckRun(sha: string, rollout: Rollout): Promise<CheckRun> {
+  const { value } = await eventually(
+    `the deploy check run of ${rollout.id} to complete`,
+    async () =>
+      (platform.fake.checkRuns({ owner: platform.owner, repo: platform.name }) as unknown as CheckRun[]).find(
+        (run) =>
+          run.head_sha === sha && run.name === 'Slipway deploy / web' && run.external_id === rollout.id,
+      ),
+    (run) => run?.status === 'completed',
+    { timeoutMs: 30_000 },
+  );
+  return value!;
 }
 
 function load(host = hostname) {
@@ -100,7 +132,7 @@ beforeAll(async () => {
   );
   expect((await platform.sendPush(platform.repo.sha)).status).toBe(200);
   const v1 = await platform.waitForRelease('web', platform.repo.sha);
-  expect((await finishedRollout('web', v1.id)).status).toBe('succeeded');
+  expect((await finishedRollout('web', v1.id, new Date(0))).status).toBe('succeeded');
 }, 240_000);
 
 afterAll(async () => {
@@ -113,10 +145,13 @@ describe('zero-downtime deploys through the edge', () => {
   it('rolls a pushed version out under ≥ 100 req/s with no failed request, old then new', async () => {
     const traffic = load();
     const v2 = await push({ 'index.html': 'v2\n' });
-    const rollout = await finishedRollout('web', v2.id);
+    const rollout = await finishedRollout('web', v2.id, new Date(0));
     await onlyAnswering(hostname, 'v2');
     const report = await traffic.stop();
     expect(rollout).toMatchObject({ status: 'succeeded', reason: null });
+    const check = await deployCheckRun(v2.commit!, rollout);
+    expect(check.conclusion).toBe('success');
+    expect(check.output?.summary).toContain(`http://web.${platform.tenant}.localhost`);
     expect(report.failures).toEqual([]);
     expect(report.rate).toBeGreaterThanOrEqual(100);
     const runs = answerRuns(report.answers);
@@ -131,10 +166,13 @@ describe('zero-downtime deploys through the edge', () => {
   it('rolls back a release that never passes its health check; the old version serves throughout', async () => {
     const traffic = load();
     const bad = await push({ 'slipway.yaml': yaml('/healthz'), 'index.html': 'v3\n' });
-    const rollout = await finishedRollout('web', bad.id);
+    const rollout = await finishedRollout('web', bad.id, new Date(0));
     const report = await traffic.stop();
     expect(rollout.status).toBe('failed');
     expect(rollout.reason).toMatch(/became healthy within 20 s/);
+    const check = await deployCheckRun(bad.commit!, rollout);
+    expect(check.conclusion).toBe('failure');
+    expect(check.output?.summary).toContain('became healthy within 20 s');
     expect(report.failures).toEqual([]);
     expect(new Set(report.answers)).toEqual(new Set(['200 v2']));
   }, 180_000);
@@ -142,9 +180,10 @@ describe('zero-downtime deploys through the edge', () => {
   it('rolls back through the API to an older release with the same guarantees', async () => {
     const [first] = (await platform.releases()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
     const traffic = load();
+    const since = new Date();
     const answer = await api('POST', `${base()}/services/production/web/rollback`, { release: first!.id });
     expect(answer.status).toBe(202);
-    const rollout = await finishedRollout('web', first!.id);
+    const rollout = await finishedRollout('web', first!.id, since);
     await onlyAnswering(hostname, 'v1');
     const report = await traffic.stop();
     expect(rollout).toMatchObject({ status: 'succeeded', reason: null });
@@ -180,7 +219,11 @@ describe('zero-downtime deploys through the edge', () => {
       image: `127.0.0.1:5000/${platform.tenant}/img:missing`,
     });
     expect(deployed.status).toBe(202);
-    const rollout = await finishedRollout('img', (deployed.body as { release: { id: string } }).release.id);
+    const rollout = await finishedRollout(
+      'img',
+      (deployed.body as { release: { id: string } }).release.id,
+      new Date(0),
+    );
     const report = await traffic.stop();
     expect(rollout.status).toBe('failed');
     expect(rollout.reason).toMatch(/PULL_FAILED/);
