@@ -44,6 +44,16 @@ describe('LocalEdge when backends fail', () => {
     expect(edge.stats().failures.backend_unreachable).toBe(0);
   });
 
+  it('gives up a connection not made within the connect timeout and tries another backend', async () => {
+    const edge = await start({ connectTimeoutMs: 300 });
+    const good = await backend('good');
+    // TEST-NET-1 (RFC 5737): nothing answers there; the SYN is lost or the host is unreachable.
+    await edge.update([route('acme', 'web', [{ id: 'blackhole', address: 'http://192.0.2.1:81' }, good])]);
+    const answer = await send(edge.port, 'web.acme.localhost');
+    expect([answer.status, answer.body]).toEqual([200, 'good']);
+    expect(edge.stats().retries).toBe(1);
+  });
+
   it('retries a GET whose connection was reset before any response byte', async () => {
     const edge = await start();
     const reset = await resetting('reset');

@@ -22,6 +22,8 @@ export interface LocalEdgeOptions {
   maxAttempts?: number;
   /** A backend connection idle this long is abandoned (504 if nothing was sent yet). Default 60 000. */
   backendTimeoutMs?: number;
+  /** A backend connection not made within this is given up and the request tried on another backend. Default 3000. */
+  connectTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish before cutting them. Default 10 000. */
   drainTimeoutMs?: number;
 }
@@ -68,6 +70,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const { logger } = options;
   const maxAttempts = options.maxAttempts ?? 3;
   const backendTimeoutMs = options.backendTimeoutMs ?? 60_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
 
   let table: RoutingTable = buildRoutingTable([]);
@@ -89,6 +92,20 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       proxyReq.destroy(
         Object.assign(new Error(`backend idle for ${backendTimeoutMs} ms`), { code: TIMEOUT_CODE }),
       );
+    });
+    // A connection not made in time never reached the backend (a SYN lost while the engine
+    // rewires ports, a host gone): like a refused one, it is safe to try on another backend.
+    proxyReq.once('socket', (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(() => {
+        proxyReq.destroy(
+          Object.assign(new Error(`no connection to the backend within ${connectTimeoutMs} ms`), {
+            code: 'EDGE_CONNECT_TIMEOUT',
+          }),
+        );
+      }, connectTimeoutMs);
+      socket.once('connect', () => clearTimeout(timer));
+      socket.once('close', () => clearTimeout(timer));
     });
   });
   proxy.on('proxyRes', (proxyRes, req) => {

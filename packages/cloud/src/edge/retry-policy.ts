@@ -8,6 +8,8 @@ export type BackendFailure =
   | 'timeout';
 
 const CONNECT_ERRORS = new Set([
+  /** The edge's own: the TCP connection was not made within the connect timeout. */
+  'EDGE_CONNECT_TIMEOUT',
   'ECONNREFUSED',
   'EHOSTUNREACH',
   'ENETUNREACH',
