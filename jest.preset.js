@@ -1,7 +1,13 @@
 // Shared jest settings: ESM + @swc/jest (transpile only; `npm run typecheck` checks types).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const here = import.meta.dirname;
+
+// Tests make and delete thousands of throwaway folders (state stores, git repos, build contexts).
+// On a disk mounted with `discard` every unlink costs milliseconds; on tmpfs the same suites run
+// about three times faster. Jest's workers inherit this, and so do the processes tests start.
+if (!process.env.TMPDIR && existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
 
 /**
  * @param {string} dir the package folder (import.meta.dirname of its jest.config.js)

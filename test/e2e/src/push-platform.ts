@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builderConfigFromEnv, startBuilder } from '@slipway/builder-docker';
 import { type LocalEdge, LocalRegistry, startLocalEdge } from '@slipway/cloud';
+import { createControllerLogger } from '@slipway/controller';
 import type { Release } from '@slipway/core';
 import { servicesConfigFromEnv } from '@slipway/devenv';
 import { cleanupDocker, cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
@@ -76,6 +77,12 @@ export interface StartPushPlatformOptions {
   /** Extra environment for both processes (e.g. SLIPWAY_BUILD_CONCURRENCY). */
   env?: Record<string, string>;
   logLevel?: 'silent' | 'warn' | 'info' | 'debug';
+  /**
+   * Every log line (pino JSON) the in-process components write at `logLevel` is pushed here. Each
+   * gets the logger its own `main.ts` makes: plain pino for the GitHub App and the builder, the
+   * redacting controller logger for the controller and the edge.
+   */
+  logs?: string[];
   /** Also run a controller (the REST API) over the same state and Redis. */
   api?: boolean;
   /** Also run the local edge (on a free port), driven by that controller. */
@@ -118,7 +125,12 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     LOG_LEVEL: options.logLevel ?? 'silent',
     ...options.env,
   };
-  const logger = pino({ level: options.logLevel ?? 'silent' });
+  const level = options.logLevel ?? 'silent';
+  const lines = options.logs;
+  const destination = lines ? { write: (line: string) => void lines.push(line) } : undefined;
+  const plainLogger = (service: string) =>
+    destination ? pino({ level, base: { service } }, destination) : pino({ level, base: { service } });
+  const controllerLogger = createControllerLogger({ level, base: {} }, destination);
   const store = createStateStore({ mode: 'local', root: join(dataDir, 'state') });
   const repos = createRepositories(store);
   if (options.bind ?? true) await new Installations({ store }).bind(installationId, tenant);
@@ -126,11 +138,22 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
   const redis = new Redis(services.redisUrl);
   const docker = new Docker({ socketPath: services.dockerSocket });
   const registry = new LocalRegistry({ address: services.registryAddress });
-  const app = await startGitHubApp({ config: githubAppConfigFromEnv(env, dataDir), logger });
-  const builder = await startBuilder({ config: builderConfigFromEnv(env, dataDir), logger });
+  const app = await startGitHubApp({
+    config: githubAppConfigFromEnv(env, dataDir),
+    logger: plainLogger('github-app'),
+  });
+  const builder = await startBuilder({
+    config: builderConfigFromEnv(env, dataDir),
+    logger: plainLogger('builder-docker'),
+  });
   const webhookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
-  const edge = options.edge ? await startLocalEdge({ port: 0, logger }) : undefined;
-  const api = options.api || edge ? await startApi(env, dataDir, logger, edge ? { edge } : {}) : undefined;
+  const edge = options.edge
+    ? await startLocalEdge({ port: 0, logger: controllerLogger.child({ app: 'edge' }) })
+    : undefined;
+  const api =
+    options.api || edge
+      ? await startApi(env, dataDir, controllerLogger.child({ app: 'controller' }), edge ? { edge } : {})
+      : undefined;
 
   const releases = async () => {
     const { documents } = await repos.releases.scan(releasesPrefix(tenant));
