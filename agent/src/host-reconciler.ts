@@ -12,6 +12,8 @@ import { type ObservedAllocation, observeHost } from './observe-host.js';
 
 export interface HostReconcilerOptions {
   docker: Docker;
+  /** The tenant the host belongs to: its containers carry its label. */
+  tenant: string;
   hostId: string;
   client: ControllerClient;
   logger: Logger;
@@ -108,8 +110,8 @@ export class HostReconciler {
 
   /** The host's containers; the prober starts checking what now runs and stops what does not. */
   async #observe(): Promise<ObservedAllocation[]> {
-    const { docker, hostId, prober, publishAddress } = this.#options;
-    const observed = await observeHost({ docker, hostId });
+    const { docker, tenant, hostId, prober, publishAddress } = this.#options;
+    const observed = await observeHost({ docker, tenant, hostId });
     prober?.track(checkTargets({ desired: this.#desired ?? [], observed, publishAddress }));
     return observed;
   }

@@ -36,7 +36,13 @@ export function allocationLabels(options: {
   };
 }
 
-/** Docker's list filter for the containers of one host (every one carries an allocation label). */
-export function hostFilter(hostId: string): string {
-  return JSON.stringify({ label: [`${LABELS.host}=${hostId}`, LABELS.allocation] });
+/**
+ * Docker's list filter for the containers of one host of one tenant (every one carries an
+ * allocation label). Host ids are unique within a tenant only: on an engine two tenants share
+ * (local mode, tests) an agent must never see — let alone remove — another tenant's `h-1`.
+ */
+export function hostFilter(tenant: string, hostId: string): string {
+  return JSON.stringify({
+    label: [`${LABELS.tenant}=${tenant}`, `${LABELS.host}=${hostId}`, LABELS.allocation],
+  });
 }

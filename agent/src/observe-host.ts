@@ -35,18 +35,19 @@ const STATES = new Set<ObservedContainer['state']>([
 
 /**
  * The containers this agent manages, found by their labels: those carrying
- * `io.slipway.host=<hostId>` (and an allocation label), in any state. Other agents' containers on
- * the same engine are not seen. After a restart, the same host id finds the same containers —
+ * `io.slipway.tenant=<tenant>`, `io.slipway.host=<hostId>` and an allocation label, in any state.
+ * Other agents' containers on the same engine are not seen. After a restart, the same host id finds the same containers —
  * that is how running containers are adopted without being restarted.
  *
- * @example const observed = await observeHost({ docker, hostId: 'h-1' });
+ * @example const observed = await observeHost({ docker, tenant: 'acme', hostId: 'h-1' });
  */
 export async function observeHost(options: {
   docker: Docker;
+  tenant: string;
   hostId: string;
 }): Promise<ObservedAllocation[]> {
-  const { docker, hostId } = options;
-  const listed = await docker.listContainers({ all: true, filters: hostFilter(hostId) });
+  const { docker, tenant, hostId } = options;
+  const listed = await docker.listContainers({ all: true, filters: hostFilter(tenant, hostId) });
   const inspected = await Promise.all(listed.map((container) => inspectOrGone(docker, container.Id)));
   return inspected
     .filter((info): info is Docker.ContainerInspectInfo => info !== undefined)

@@ -103,6 +103,7 @@ export async function startAgent(options: StartAgentOptions): Promise<Agent> {
   });
   const reconciler = new HostReconciler({
     docker: options.docker,
+    tenant: options.tenant,
     hostId: identity.host,
     client,
     logger,

@@ -74,7 +74,7 @@ describe('slipway-agent', () => {
     });
     await control.setDesired(hostId, [webSpec({ allocation: `${prefix}-a1`, tenant, image })]);
     const running = await eventually(async () => {
-      const [container] = await observeHost({ docker, hostId });
+      const [container] = await observeHost({ docker, tenant, hostId });
       if (container?.state !== 'running') throw new Error('not running yet');
       return container;
     });
@@ -82,7 +82,7 @@ describe('slipway-agent', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(lines.some((line) => line.includes('its containers keep running'))).toBe(true);
-    const [after] = await observeHost({ docker, hostId });
+    const [after] = await observeHost({ docker, tenant, hostId });
     expect(after).toMatchObject({ containerId: running.containerId, state: 'running' });
     const info = await docker.getContainer(running.containerId).inspect();
     expect(info.HostConfig.PortBindings?.['8080/tcp']?.[0]?.HostIp).toBe('127.0.0.1');

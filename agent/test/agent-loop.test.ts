@@ -75,7 +75,7 @@ async function reported(
 }
 
 async function containerOf(allocation: string) {
-  const found = (await observeHost({ docker, hostId: agent?.hostId ?? '' })).find(
+  const found = (await observeHost({ docker, tenant, hostId: agent?.hostId ?? '' })).find(
     (c) => c.allocation === `${prefix}-${allocation}`,
   );
   return found;

@@ -58,7 +58,7 @@ describe('executeActions with the real engine', () => {
     expect(info.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', `PORT=${WEB_PORT}`]));
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([tenantNetworkName(tenant)]);
 
-    const [observed] = await observeHost({ docker, hostId });
+    const [observed] = await observeHost({ docker, tenant, hostId });
     expect(observed).toMatchObject({
       allocation: spec.allocation,
       containerId: outcome.containerId,
@@ -85,7 +85,7 @@ describe('executeActions with the real engine', () => {
     if (!created?.ok) throw new Error(`create failed: ${JSON.stringify(created)}`);
     const target = { allocation: spec.allocation, containerId: created.containerId };
     const stateOf = async () =>
-      (await observeHost({ docker, hostId })).find((c) => c.allocation === spec.allocation)?.state;
+      (await observeHost({ docker, tenant, hostId })).find((c) => c.allocation === spec.allocation)?.state;
 
     expect(await run([{ kind: 'stop', ...target, reason: 'test' }])).toEqual([
       { ok: true, kind: 'stop', ...target },
@@ -213,7 +213,7 @@ describe('executeActions with the real engine', () => {
     );
     expect(outcome).toMatchObject({ ok: false, code: 'NOT_MANAGED' });
     expect((await docker.getContainer(created.containerId).inspect()).State.Running).toBe(true);
-    expect(await observeHost({ docker, hostId: `${prefix}-h2` })).toEqual([]);
+    expect(await observeHost({ docker, tenant, hostId: `${prefix}-h2` })).toEqual([]);
   });
 });
 
@@ -274,7 +274,7 @@ describe('adoption after an agent restart', () => {
 
     // The "restarted" agent: new client objects, the same host id, nothing remembered.
     const restarted = new Docker({ socketPath: '/var/run/docker.sock' });
-    const observed = await observeHost({ docker: restarted, hostId: adoptHost });
+    const observed = await observeHost({ docker: restarted, tenant, hostId: adoptHost });
     expect(observed).toEqual([
       expect.objectContaining({
         allocation: spec.allocation,

@@ -95,7 +95,7 @@ async function reported(
 }
 
 async function containerOf(host: string, allocation: string) {
-  return (await observeHost({ docker, hostId: host })).find(
+  return (await observeHost({ docker, tenant, hostId: host })).find(
     (c) => c.allocation === `${prefix}-${allocation}`,
   );
 }

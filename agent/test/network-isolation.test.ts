@@ -24,7 +24,8 @@ async function place(tenant: string, hostId: string, specs: AllocationSpec[]): P
   });
   const failed = outcomes.filter((outcome) => !outcome.ok);
   if (failed.length > 0) throw new Error(`creates failed: ${JSON.stringify(failed)}`);
-  for (const observed of await observeHost({ docker, hostId })) containers.set(observed.allocation, observed);
+  for (const observed of await observeHost({ docker, tenant, hostId }))
+    containers.set(observed.allocation, observed);
 }
 
 function ipOf(allocation: string): string {

@@ -15,7 +15,7 @@ const labels = { [testLabel]: prefix };
 let image = '';
 
 async function reconcile(desired: AllocationSpec[], client = docker) {
-  const actions = diffHost(desired, await observeHost({ docker: client, hostId }));
+  const actions = diffHost(desired, await observeHost({ docker: client, tenant, hostId }));
   const outcomes = await executeActions({
     docker: client,
     hostId,
@@ -29,7 +29,7 @@ async function reconcile(desired: AllocationSpec[], client = docker) {
 }
 
 const byAllocation = async () =>
-  Object.fromEntries((await observeHost({ docker, hostId })).map((c) => [c.allocation, c]));
+  Object.fromEntries((await observeHost({ docker, tenant, hostId })).map((c) => [c.allocation, c]));
 
 beforeAll(async () => {
   image = await makeWebImage({ docker, prefix, body: 'reconciled' });
@@ -84,6 +84,6 @@ describe('reconciling a host with diffHost and executeActions', () => {
     expect(await reconcile([changed])).toEqual(['stop a2', 'remove a2']);
     expect(Object.keys(await byAllocation())).toEqual(['a1']);
     expect(await reconcile([])).toEqual(['stop a1', 'remove a1']);
-    expect(await observeHost({ docker, hostId })).toEqual([]);
+    expect(await observeHost({ docker, tenant, hostId })).toEqual([]);
   });
 });

@@ -13,6 +13,15 @@ describe('controllerConfigFromEnv', () => {
     expect(config.controllerId).toMatch(/:\d+:[0-9a-f]{8}$/);
   });
 
+  it('runs no edge unless SLIPWAY_EDGE_PORT is set, and refuses a port that is not one', () => {
+    expect(controllerConfigFromEnv({}, '/').edgePort).toBeUndefined();
+    expect(controllerConfigFromEnv({ SLIPWAY_EDGE_PORT: '8080' }, '/')).toMatchObject({
+      edgePort: 8080,
+      edgeHost: '127.0.0.1',
+    });
+    expect(() => controllerConfigFromEnv({ SLIPWAY_EDGE_PORT: '80800' }, '/')).toThrow(/SLIPWAY_EDGE_PORT: /);
+  });
+
   it('names every missing AWS-mode variable', () => {
     const read = () => controllerConfigFromEnv({ SLIPWAY_MODE: 'aws', AWS_REGION: 'eu-west-1' }, '/');
     expect(read).toThrow(ConfigError);

@@ -9,6 +9,12 @@ const port = z.coerce.number().int().min(0).max(65535);
 const common = {
   apiHost: z.string().default('127.0.0.1'),
   apiPort: port.default(4000),
+  /**
+   * When set, this replica also runs a local edge on this port, kept in step with healthy
+   * allocations whether it leads or not (`npm start` runs its own; AWS mode's edge is the ALB).
+   */
+  edgePort: port.optional(),
+  edgeHost: z.string().default('127.0.0.1'),
   /** Unique per process incarnation: a restarted controller must never reuse its old lease owner id. */
   controllerId: z
     .string()
@@ -95,6 +101,8 @@ const variables: Record<string, string> = {
   mode: 'SLIPWAY_MODE',
   apiHost: 'SLIPWAY_API_HOST',
   apiPort: 'SLIPWAY_API_PORT',
+  edgePort: 'SLIPWAY_EDGE_PORT',
+  edgeHost: 'SLIPWAY_EDGE_HOST',
   controllerId: 'SLIPWAY_CONTROLLER_ID',
   leaseName: 'SLIPWAY_LEASE_NAME',
   leaseTtlMs: 'SLIPWAY_LEASE_TTL_MS',

@@ -2,7 +2,6 @@ import { StateAuditLog } from '@slipway/audit';
 import type { Edge } from '@slipway/cloud';
 import { TokenService, UserDirectory } from '@slipway/identity';
 import { LeaderElector } from '@slipway/lease';
-import { createDeployFeedbackQueue } from '@slipway/queue';
 import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
 import { createRepositories, Installations, PolicyStore } from '@slipway/state';
 import type { FastifyInstance } from 'fastify';
@@ -12,17 +11,17 @@ import type { ApiServices } from './api/services.js';
 import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
-import { startDeployWorker } from './deploys/deploy-worker.js';
 import { edgeSyncLoop } from './edge/edge-sync-loop.js';
 import { GitHubUserClient } from './github/github-user-client.js';
 import { createHostServices, type HostServicesOptions } from './hosts/host-services.js';
-import type { HostStatusStore } from './hosts/host-status-store.js';
-import type { LeaderLoop } from './leadership/leader-loop.js';
-import { LeaderLoops } from './leadership/leader-loops.js';
 import { leaderRecordLoop } from './leadership/leader-record.js';
+import type { LeaderLoop } from './loops/leader-loop.js';
+import { LeaderLoops } from './loops/leader-loops.js';
+import { ReplicaLoops } from './loops/replica-loops.js';
 import { createControllerMetrics } from './metrics.js';
-import { type SchedulerLoopOptions, schedulerLoop } from './scheduler/scheduler-loop.js';
+import type { SchedulerLoopOptions } from './scheduler/scheduler-loop.js';
 import { SchedulerSignals } from './scheduler/scheduler-signals.js';
+import { schedulingOf } from './scheduling.js';
 import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
 
@@ -48,7 +47,7 @@ export interface ControllerOptions {
   buildLogs?: Pick<BuildLogReaderOptions, 'heartbeatMs' | 'idleCheckMs' | 'blockMs' | 'maxFollowers'>;
   /** Host heartbeat TTL (tests shorten it). */
   hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
-  /** The load balancer the leader keeps in step with healthy allocations (local mode: `startLocalEdge`). */
+  /** A local edge (`startLocalEdge`) this replica keeps in step with healthy allocations, leader or not. */
   edge?: Edge;
   /** The scheduler's timings (tests shorten them). */
   scheduler?: Pick<
@@ -131,25 +130,28 @@ export async function createController(options: ControllerOptions): Promise<Cont
       metrics,
     },
   };
-  const edge = options.edge;
-  const edgeOf =
-    edge && redis
-      ? ({ status }: { status: HostStatusStore }) =>
-          edgeSyncLoop({
-            edge,
-            repos: services.repos,
-            desired: services.hosts.desired,
-            status,
-            redis,
-            prefix: config.redisPrefix,
-          })
-      : undefined;
-  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, edgeOf, {
+  const scheduling = schedulingOf(services, redis, config.redisPrefix, logger, {
     drainMs: config.drainMs,
     progressDeadlineMs: config.rolloutDeadlineMs,
     ...options.scheduler,
     serviceUrlTemplate: config.serviceUrlTemplate,
   });
+  const status = services.hosts.status;
+  const replicaLoops = new ReplicaLoops(
+    options.edge && redis && status
+      ? [
+          edgeSyncLoop({
+            edge: options.edge,
+            repos: services.repos,
+            desired: services.hosts.desired,
+            status,
+            redis,
+            prefix: config.redisPrefix,
+          }),
+        ]
+      : [],
+    { store: backends.store, logger, metrics },
+  );
   const loops = new LeaderLoops({
     loops: [leaderRecordLoop(), ...scheduling.loops, ...(options.loops ?? [])],
     store: backends.store,
@@ -177,11 +179,15 @@ export async function createController(options: ControllerOptions): Promise<Cont
     app,
     elector,
     services,
-    start: () => elector.start(),
+    start: () => {
+      replicaLoops.start();
+      elector.start();
+    },
     stop: () => {
       stopping ??= (async () => {
         await elector.stop();
         await loops.settled();
+        await replicaLoops.stop();
         await scheduling.close();
         await app.close();
         redis?.disconnect();
@@ -190,60 +196,4 @@ export async function createController(options: ControllerOptions): Promise<Cont
       return stopping;
     },
   };
-}
-
-/**
- * The scheduler (leader only) and the deploy worker (every replica). Both need Redis, where
- * heartbeats, wake-ups and the deploys queue live; without it the controller serves its API only.
- */
-function schedulingOf(
-  services: ApiServices,
-  redis: Redis | undefined,
-  prefix: string,
-  logger: Logger,
-  edgeOf: ((deps: { status: HostStatusStore }) => LeaderLoop) | undefined,
-  timings: ControllerOptions['scheduler'] & { serviceUrlTemplate: string },
-): { loops: LeaderLoop[]; close(): Promise<void> } {
-  const status = services.hosts.status;
-  if (!redis || !status || !services.scheduler) {
-    logger.warn('no REDIS_URL: the scheduler and the deploy worker do not run on this controller');
-    return { loops: [], close: async () => undefined };
-  }
-  const deploys = startDeployWorker({
-    repos: services.repos,
-    policies: services.policies,
-    redis,
-    prefix,
-    signals: services.scheduler,
-    logger: logger.child({ component: 'deploys' }),
-  });
-  const { serviceUrlTemplate, ...schedulerTimings } = timings;
-  // Rollout changes for the GitHub App's deploy check runs: the controller never calls GitHub.
-  const deployFeedback = createDeployFeedbackQueue({ connection: redis, prefix });
-  deployFeedback.on('error', (error) =>
-    logger.warn({ err: error }, 'deploy-feedback queue: connection problem'),
-  );
-  const scheduler = schedulerLoop({
-    ...schedulerTimings,
-    deployFeedback: { queue: deployFeedback, serviceUrlTemplate },
-    repos: services.repos,
-    policies: services.policies,
-    desired: services.hosts.desired,
-    status,
-    signals: services.scheduler,
-    redis,
-    prefix,
-  });
-  const edge = edgeOf?.({ status });
-  return {
-    loops: edge ? [scheduler, edge] : [scheduler],
-    close: () => closeAll([() => deploys.close(), () => deployFeedback.close()]),
-  };
-}
-
-/** Runs every close, even when one fails, and throws their failures together. */
-async function closeAll(closes: ReadonlyArray<() => Promise<unknown>>): Promise<void> {
-  const results = await Promise.allSettled(closes.map((close) => close()));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-  if (failures.length > 0) throw new AggregateError(failures, 'closing the scheduling parts failed');
 }

@@ -15,6 +15,6 @@ export {
 } from './hosts/host-redis-keys.js';
 export { type HostObservedAllocation, hostObservedAllocationSchema } from './hosts/host-status-store.js';
 export { publishDesiredChange, type WriteDesiredOptions, writeDesired } from './hosts/write-desired.js';
-export type { LeaderLoop, LeaderLoopContext } from './leadership/leader-loop.js';
 export { type LeaderRecord, leaderRecordKey } from './leadership/leader-record.js';
 export { createControllerLogger } from './logger.js';
+export type { LeaderLoop, LeaderLoopContext } from './loops/leader-loop.js';

@@ -1,5 +1,6 @@
 // One controller replica as a process: `tsx apps/controller/src/main.ts` (or `npm start` in local mode).
 
+import { startLocalEdge } from '@slipway/cloud';
 import { createBackends } from './backends.js';
 import { ConfigError, controllerConfigFromEnv } from './config.js';
 import { createController } from './controller.js';
@@ -20,7 +21,15 @@ const logger = createControllerLogger({
 });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-const controller = await createController({ config, backends: createBackends(config), logger });
+const edge =
+  config.edgePort === undefined
+    ? undefined
+    : await startLocalEdge({
+        host: config.edgeHost,
+        port: config.edgePort,
+        logger: logger.child({ component: 'edge' }),
+      });
+const controller = await createController({ config, backends: createBackends(config), logger, edge });
 await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 const address = controller.app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.apiPort;
@@ -31,6 +40,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, async () => {
     logger.info({ signal }, 'shutting down: releasing the lease');
     await controller.stop();
+    await edge?.close();
     process.exit(0);
   });
 }

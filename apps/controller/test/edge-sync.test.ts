@@ -120,7 +120,7 @@ describe('edge sync', () => {
   });
 
   it('routes to an allocation once its agent reports it healthy, with its endpoint', async () => {
-    expect((await get(edge.port, host)).status).toBe(404); // no table yet: the controller has not led
+    expect((await get(edge.port, host)).status).toBe(404); // no table yet: the controller has not started
     harness.controller.start();
     let answer = await get(edge.port, host);
     for (let tries = 0; answer.status !== 200 && tries < 200; tries++) {
@@ -147,5 +147,30 @@ describe('edge sync', () => {
     expect(answer.status).toBe(200);
     // Rebuilt by the sync's first pass over the stored state, not by any event.
     expect(updates[0]?.find((r) => r.tenant === tenant)?.backends).toHaveLength(1);
+  });
+
+  it('keeps the edge of a replica that does not lead in step too', async () => {
+    await harness.close();
+    await edge.close();
+    edge = await startLocalEdge({ port: 0, logger: pino({ level: 'silent' }) });
+    updates.length = 0;
+    harness = await startWithEdge(edge, updates);
+    // Another replica holds the lease for the whole test: this one never leads.
+    const { lease, leaseName } = harness.controller.services.replica;
+    const held = await lease.tryAcquire({
+      name: leaseName,
+      owner: 'someone-else',
+      ttlMs: 600_000,
+      now: Date.now(),
+    });
+    expect(held.acquired).toBe(true);
+    harness.controller.start();
+    let answer = await get(edge.port, host);
+    for (let tries = 0; answer.status !== 200 && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      answer = await get(edge.port, host);
+    }
+    expect(answer.status).toBe(200);
+    expect(harness.controller.elector.isLeader()).toBe(false);
   });
 });

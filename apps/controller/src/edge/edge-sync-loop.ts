@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { DesiredAllocations } from '../hosts/desired-allocations.js';
 import { desiredChangedChannel, hostEventsChannel } from '../hosts/host-redis-keys.js';
 import type { HostObservedAllocation, HostStatusStore } from '../hosts/host-status-store.js';
-import type { LeaderLoop } from '../leadership/leader-loop.js';
+import type { ReplicaLoop } from '../loops/leader-loop.js';
 import { desiredPrefix } from '../scheduler/load-tenant.js';
 import { Wakeup } from '../scheduler/wakeup.js';
 import { edgeRoutesFor } from './edge-routes.js';
@@ -30,8 +30,10 @@ const tenantKeyPattern = /^tenants\/([^/]+)\/tenant\.json$/;
  * the state store and Redis, and the whole table handed to the edge (level-triggered, never a
  * diff); every `resyncMs` all tenants are. So a restarted edge has its routes again at the first
  * pass, and a backend leaves the table as soon as it drains — before its container is stopped.
+ * Every replica with a local edge runs it (it only reads), so traffic through a follower's edge
+ * keeps flowing while the leader changes.
  */
-export function edgeSyncLoop(options: EdgeSyncOptions): LeaderLoop {
+export function edgeSyncLoop(options: EdgeSyncOptions): ReplicaLoop {
   const resyncMs = options.resyncMs ?? 10_000;
   return {
     name: 'edge-sync',

@@ -1,4 +1,4 @@
-import type { LeaderLoop } from './leader-loop.js';
+import type { LeaderLoop } from '../loops/leader-loop.js';
 
 export const leaderRecordKey = 'controller/leader.json';
 

@@ -12,7 +12,7 @@ import type { DeployFeedbackProducer } from '../deploy-feedback/enqueue-rollout-
 import type { DesiredAllocations } from '../hosts/desired-allocations.js';
 import { type HostEvent, hostEventsChannel } from '../hosts/host-redis-keys.js';
 import type { HostStatusStore } from '../hosts/host-status-store.js';
-import type { LeaderLoop, LeaderLoopContext } from '../leadership/leader-loop.js';
+import type { LeaderLoop, LeaderLoopContext } from '../loops/leader-loop.js';
 import { scheduleTenant, type TenantPass } from './schedule-tenant.js';
 import { type SchedulerSignals, schedulerWakeChannel } from './scheduler-signals.js';
 import { Wakeup } from './wakeup.js';

@@ -7,6 +7,8 @@ export interface ClusterOptions {
   entry?: string;
   /** Replica ids are `<name>-1`, `<name>-2` …; restarts get a new suffix, never a reused id. */
   name: string;
+  /** Every replica also runs a local edge (see `startControllerProcess`). */
+  edge?: boolean;
 }
 
 /** A set of controller processes sharing one lease, with the probes that tests and benches need. */
@@ -27,6 +29,7 @@ export class ControllerCluster {
           id: `${this.#options.name}-${++this.#started}`,
           env: this.#options.env,
           entry: this.#options.entry,
+          edge: this.#options.edge,
         }),
       ),
     );

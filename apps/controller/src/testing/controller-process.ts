@@ -26,6 +26,8 @@ export interface ControllerProcess {
   id: string;
   /** The port its API listens on (it picks a free one). */
   port: number;
+  /** The port of its local edge, when started with `edge: true`. */
+  edgePort: number | undefined;
   child: ChildProcess;
   /** Every line it has printed (pino JSON, and anything else). */
   lines: string[];
@@ -46,15 +48,19 @@ export async function startControllerProcess(options: {
   /** Default: the controller's own main.ts. */
   entry?: string;
   timeoutMs?: number;
+  /** Also run a local edge in the replica (SLIPWAY_EDGE_PORT), on a free port. */
+  edge?: boolean;
 }): Promise<ControllerProcess> {
   const entry = options.entry ?? join(controllerRoot, 'src', 'main.ts');
   const port = await freePort();
+  const edgePort = options.edge ? await freePort() : undefined;
   const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
     env: {
       PATH: process.env.PATH ?? '',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       SLIPWAY_API_PORT: String(port),
       SLIPWAY_CONTROLLER_ID: options.id,
+      ...(edgePort === undefined ? {} : { SLIPWAY_EDGE_PORT: String(edgePort) }),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +71,7 @@ export async function startControllerProcess(options: {
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Readiness by probing /healthz, so it does not depend on the log level.
-  const deadline = performance.now() + (options.timeoutMs ?? 20_000);
+  const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(
@@ -86,6 +92,7 @@ export async function startControllerProcess(options: {
   return {
     id: options.id,
     port,
+    edgePort,
     child,
     lines,
     exited,

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeaderElector, Leadership } from '@slipway/lease';
 import type { StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
 import type { ControllerMetrics } from '../metrics.js';
+import { keepRunning } from './keep-running.js';
 import type { LeaderLoop } from './leader-loop.js';
 
 export interface LeaderLoopsOptions {
@@ -48,20 +48,11 @@ export class LeaderLoops {
     const { store, fenceFamily, metrics, restartDelayMs = 1000 } = this.#options;
     const logger = this.#options.logger.child({ loop: loop.name, epoch: token.epoch });
     const fence = { family: fenceFamily, epoch: token.epoch };
-    while (!signal.aborted) {
-      try {
-        await loop.run({ token, fence, signal, store, logger });
-        return; // done for this term
-      } catch (error) {
-        if (signal.aborted) break;
-        const name = error instanceof Error ? error.name : 'unknown';
-        metrics.loopFailures.inc({ loop: loop.name, error: name });
-        logger.error(
-          { err: error },
-          `leader loop ${loop.name} failed; running it again in ${restartDelayMs} ms`,
-        );
-        await sleep(restartDelayMs, undefined, { signal }).catch(() => undefined);
-      }
-    }
+    await keepRunning(loop.name, () => loop.run({ token, fence, signal, store, logger }), {
+      signal,
+      logger,
+      metrics,
+      restartDelayMs,
+    });
   }
 }

@@ -1,0 +1,243 @@
+// The leader killed in the middle of a rolling deploy, under load: two controller replicas (AWS
+// mode: state in S3, lease in DynamoDB, both moto), each with its own local edge; three agent
+// processes. Traffic and agents go to the replica that survives, as they would to a load balancer
+// in front of both. The new leader resumes the rollout from its recorded steps: no request fails,
+// the old version answers and then the new, and every slot runs exactly once at the end.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDesiredRepository } from '@slipway/controller';
+import {
+  awsControllerEnv,
+  ControllerCluster,
+  type ControllerProcess,
+  createAwsState,
+} from '@slipway/controller/testing';
+import type { Rollout } from '@slipway/core';
+import { servicesConfigFromEnv } from '@slipway/devenv';
+import { cleanupDocker, cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
+import { bootstrapAdmin, TokenService, UserDirectory } from '@slipway/identity';
+import { createStateStore, type StateStore } from '@slipway/state';
+import Docker from 'dockerode';
+import { Redis } from 'ioredis';
+import { type AgentProcess, startAgentProcess } from '../src/agent-process.js';
+import { eventually } from '../src/eventually.js';
+import { answerRuns, startLoadLoop } from '../src/load-loop.js';
+import { running, tenantContainers } from '../src/tenant-containers.js';
+import { pushWebImage } from '../src/web-image.js';
+
+const services = servicesConfigFromEnv(process.env, process.cwd());
+const prefix = uniquePrefix('e2e-failover');
+const tenant = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+const names = {
+  endpoint: services.awsEndpoint,
+  region: 'us-east-1',
+  bucket: `${tenant}-state`,
+  table: `${tenant}-lease`,
+};
+const docker = new Docker({ socketPath: services.dockerSocket });
+const hostname = `web.${tenant}.localhost`;
+
+let dropAwsState: () => Promise<void>;
+let cluster: ControllerCluster;
+let leader: ControllerProcess;
+let follower: ControllerProcess;
+let store: StateStore;
+let adminToken: string;
+let agentsDir: string;
+const agents: AgentProcess[] = [];
+const images: Record<'v1' | 'v2', string> = { v1: '', v2: '' };
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`http://127.0.0.1:${follower.port}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${adminToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+async function rollouts(): Promise<Rollout[]> {
+  const { body } = await api('GET', `/v1/tenants/${tenant}/services/production/web/rollouts`);
+  return (body as { items: Rollout[] }).items;
+}
+
+/** The warnings and errors every process printed, for a failure message. */
+function processLogs(): string {
+  const noisy = (line: string) => /"level":(40|50|60)/.test(line) || !line.startsWith('{');
+  return [
+    ...cluster.replicas.map((r) => [`controller ${r.id}:`, ...r.lines.filter(noisy).slice(-15)]),
+    ...agents.map((a) => [`agent ${a.host}:`, ...a.lines.filter(noisy).slice(-15)]),
+  ]
+    .flat()
+    .join('\n');
+}
+
+beforeAll(async () => {
+  dropAwsState = await createAwsState(names);
+  store = createStateStore({
+    mode: 'aws',
+    region: names.region,
+    endpoint: names.endpoint,
+    bucket: names.bucket,
+    prefix: '',
+  });
+  const users = new UserDirectory({ store });
+  adminToken = (await bootstrapAdmin({ users, tokens: new TokenService({ store, users }) }))!.token;
+  cluster = new ControllerCluster({
+    name: prefix,
+    edge: true,
+    env: awsControllerEnv(names, {
+      REDIS_URL: services.redisUrl,
+      SLIPWAY_REDIS_PREFIX: prefix,
+      SLIPWAY_LEASE_TTL_MS: '2000',
+      SLIPWAY_DRAIN_MS: '1000',
+      SLIPWAY_ROLLOUT_DEADLINE_MS: '60000',
+      // Images stay on the local registry (moto stores no layers), as the builder's tests do.
+      SLIPWAY_ECR_PUSH_REGISTRY: services.registryAddress,
+      LOG_LEVEL: 'info',
+    }),
+  });
+  await cluster.add(2);
+  leader = (await cluster.waitForLeader({ timeoutMs: 15_000 })).leader;
+  follower = cluster.live().find((r) => r !== leader)!;
+
+  for (const version of ['v1', 'v2'] as const) {
+    images[version] = (
+      await pushWebImage({
+        docker,
+        registry: services.registryAddress,
+        repository: `${tenant}/web`,
+        tag: version,
+        body: version,
+      })
+    ).image;
+  }
+  expect((await api('POST', '/v1/tenants', { id: tenant, name: 'Failover' })).status).toBe(201);
+  const token = await api('POST', `/v1/tenants/${tenant}/join-tokens`, { uses: 3 });
+  agentsDir = await mkdtemp(join(tmpdir(), 'slipway-e2e-agents-'));
+  for (const [host, zone] of [
+    ['h-1', 'a'],
+    ['h-2', 'b'],
+    ['h-3', 'c'],
+  ] as const) {
+    agents.push(
+      startAgentProcess({
+        apiUrl: `http://127.0.0.1:${follower.port}`,
+        tenant,
+        host,
+        zone,
+        stateDir: join(agentsDir, host),
+        joinToken: (token.body as { token: string }).token,
+      }),
+    );
+  }
+  const created = await api('POST', `/v1/tenants/${tenant}/services`, {
+    name: 'web',
+    image: images.v1,
+    port: 8080,
+    replicas: 3,
+    cpu: '50m',
+    memory: '16Mi',
+    health: { path: '/', interval: '1s', timeout: '500ms' },
+  });
+  expect(created).toMatchObject({ status: 201 });
+  await eventually(
+    'v1 answering on 3 replicas through the surviving replica’s edge',
+    async () => {
+      const burst = startLoadLoop({ port: follower.edgePort!, hostname, ratePerSecond: 200 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return {
+        report: await burst.stop(),
+        containers: running(await tenantContainers(docker, tenant), 'web'),
+      };
+    },
+    ({ report, containers }) =>
+      containers.length === 3 && report.answers.length >= 10 && report.answers.every((a) => a === '200 v1'),
+    { timeoutMs: 90_000, everyMs: 250 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${processLogs()}`);
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop('SIGKILL')));
+  await cluster?.stop();
+  await cleanupDocker(docker, `io.slipway.tenant=${tenant}`);
+  const redis = new Redis(services.redisUrl);
+  await cleanupRedis(redis, prefix);
+  redis.disconnect();
+  await store?.close();
+  await dropAwsState?.();
+  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('the leader killed mid-rollout', () => {
+  it('is replaced by a leader that resumes the rollout: no failed request, old then new, every slot once', async () => {
+    const traffic = startLoadLoop({ port: follower.edgePort!, hostname, ratePerSecond: 120 });
+    const deployed = await api('POST', `/v1/tenants/${tenant}/services/production/web/deploy`, {
+      image: images.v2,
+    });
+    expect(deployed.status).toBe(202);
+    const release = (deployed.body as { release: { id: string } }).release.id;
+    // Mid-rollout: the first new replica has started, and at least one step is still to come.
+    const { value: begun } = await eventually(
+      'the rollout to have started its first new replica',
+      async () => (await rollouts()).find((r) => r.toRelease === release),
+      (r) =>
+        r?.status === 'running' &&
+        r.steps.some((s) => s.action === 'start' && s.status !== 'pending') &&
+        r.steps.some((s) => s.status === 'pending'),
+      { timeoutMs: 30_000, everyMs: 50 },
+    );
+    leader.signal('SIGKILL');
+    await leader.exited;
+    const { value: finished } = await eventually(
+      'the rollout to finish under the new leader',
+      async () => (await rollouts()).find((r) => r.id === begun!.id),
+      (r) => r !== undefined && r.status !== 'running',
+      { timeoutMs: 90_000, everyMs: 250 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${processLogs()}`);
+    });
+    await eventually(
+      'only v2 answering',
+      async () => {
+        const burst = startLoadLoop({ port: follower.edgePort!, hostname, ratePerSecond: 200 });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return burst.stop();
+      },
+      (report) => report.answers.length >= 10 && report.answers.every((a) => a === '200 v2'),
+      { timeoutMs: 30_000, everyMs: 100 },
+    );
+    const report = await traffic.stop();
+
+    expect(finished).toMatchObject({ status: 'succeeded', reason: null });
+    expect((await cluster.leaders()).map((r) => r.id)).toEqual([follower.id]);
+    expect({ failures: report.failures, logs: report.failures.length ? processLogs() : '' }).toEqual({
+      failures: [],
+      logs: '',
+    });
+    expect(report.rate).toBeGreaterThanOrEqual(100);
+    const runs = answerRuns(report.answers);
+    expect(new Set(runs)).toEqual(new Set(['200 v1', '200 v2']));
+    expect([runs[0], runs.at(-1)]).toEqual(['200 v1', '200 v2']);
+    // Resumed, not restarted: the same plan, and the steps the first leader had done left as they were.
+    expect(finished!.steps).toHaveLength(begun!.steps.length);
+    begun!.steps.forEach((step, i) => {
+      if (step.status === 'done') expect(finished!.steps[i]).toEqual(step);
+    });
+    expect(finished!.steps.every((step) => step.status === 'done')).toBe(true);
+    const containers = running(await tenantContainers(docker, tenant), 'web');
+    expect(containers.map((c) => c.labels['io.slipway.slot']).sort()).toEqual(['0', '1', '2']);
+    expect(new Set(containers.map((c) => c.release))).toEqual(new Set([release]));
+    const { documents } = await createDesiredRepository(store).scan(`tenants/${tenant}/desired/`);
+    const slots = documents.flatMap((d) => d.value.allocations.map((a) => `${a.service}/${a.slot}`));
+    expect(slots.sort()).toEqual(['web/0', 'web/1', 'web/2']);
+  }, 180_000);
+});
