@@ -1,6 +1,7 @@
 // The push path of `npm start`: the GitHub App and the native builder in this process, or — when
 // no GitHub App is registered yet — probot's app-manifest registration page instead.
 
+import { CircleciConfigError, circleciConfigFromEnv, startCircleciBuilder } from '@slipway/builder-circleci';
 import { BuilderConfigError, builderConfigFromEnv, startBuilder } from '@slipway/builder-docker';
 import {
   GitHubAppConfigError,
@@ -17,6 +18,11 @@ export interface PushPath {
   /** Lines for the start-up summary. */
   readonly summary: string[];
   close(): Promise<void>;
+}
+
+/** Whether the CircleCI builder is configured: its API or its webhook port is set. */
+function wantsCircleci(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CIRCLECI_URL || env.SLIPWAY_CIRCLECI_WEBHOOK_PORT);
 }
 
 /** Thrown with a message for the user when the push path cannot start as configured. */
@@ -68,13 +74,27 @@ export async function startPushPath(options: {
         config: builderConfigFromEnv(env, cwd),
         logger: logger.child({ app: 'builder-docker' }),
       });
+      // The CircleCI hand-off only when asked for: it needs a CircleCI reachable from here.
+      const circleci = wantsCircleci(env)
+        ? await startCircleciBuilder({
+            config: circleciConfigFromEnv(env, cwd),
+            logger: logger.child({ app: 'builder-circleci' }),
+          }).catch(async (error: unknown) => {
+            await builder.close();
+            throw error;
+          })
+        : undefined;
       return {
         summary: [
           `  GitHub App      http://127.0.0.1:${app.port}/api/github/webhooks  (app ${env.APP_ID})`,
           '  builder         native Docker builds → the local registry',
+          circleci
+            ? `  CircleCI        hand-off on; webhooks at ${circleci.webhookUrl}/circleci/webhooks/<tenant>`
+            : '  CircleCI        off (set CIRCLECI_URL or SLIPWAY_CIRCLECI_WEBHOOK_PORT to hand builder: circleci services to CircleCI)',
         ],
         close: async () => {
           await app.close();
+          await circleci?.close();
           await builder.close();
         },
       };
@@ -86,7 +106,8 @@ export async function startPushPath(options: {
     if (
       error instanceof GitHubAppConfigError ||
       error instanceof GitHubAppStartError ||
-      error instanceof BuilderConfigError
+      error instanceof BuilderConfigError ||
+      error instanceof CircleciConfigError
     ) {
       throw new PushPathError(error.message);
     }

@@ -1,3 +1,38 @@
+export type {
+  ActualCertificate,
+  ActualListener,
+  ActualLoadBalancer,
+  ActualRecord,
+  ActualRule,
+  ActualTargetGroup,
+  ActualTenantEdge,
+} from './edge/aws/actual-edge.js';
+export type { EdgeActionFailure } from './edge/aws/apply-edge-actions.js';
+export {
+  AwsEdge,
+  type AwsEdgeOptions,
+  type AwsEdgeUpdateReport,
+  type TenantEdge,
+  type TenantEdgeReport,
+} from './edge/aws/aws-edge.js';
+export { diffTenantEdge, observedCertificates } from './edge/aws/diff-tenant-edge.js';
+export { ACTION_ORDER, type EdgeAction, type EdgeActionKind, inApplyOrder } from './edge/aws/edge-actions.js';
+export {
+  type AwsEdgeConnectionOptions,
+  createEdgeClients,
+  type EdgeCallCounts,
+  type EdgeClients,
+  isMutatingCall,
+} from './edge/aws/edge-clients.js';
+// For tests and benches against moto only.
+export {
+  createHostedZone,
+  deleteHostedZone,
+  listTenantEdgeResources,
+  motoDefaultNetwork,
+  type TaggedEdgeResources,
+} from './edge/aws/moto-fixtures.js';
+export { parseTenantEdgeInputs, tenantEdgeInputSchema } from './edge/aws/tenant-edge-input.js';
 export { BackendPicker } from './edge/backend-picker.js';
 export type { Edge, EdgeUpdateReport } from './edge/edge.js';
 export { EdgeError, type EdgeErrorCode } from './edge/edge-error.js';

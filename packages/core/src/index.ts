@@ -11,6 +11,17 @@ export * from './domain/rollout.js';
 export * from './domain/service.js';
 export * from './domain/tenant.js';
 export * from './domain/workload.js';
+export { certificateSets, isInZone } from './edge/certificate-sets.js';
+export {
+  certificateKey,
+  EDGE_NAME_PREFIX,
+  loadBalancerName,
+  MAX_ELB_NAME_LENGTH,
+  targetGroupName,
+} from './edge/edge-names.js';
+export { baseTags as edgeBaseTags, planTenantEdge } from './edge/plan-tenant-edge.js';
+export { MAX_RULE_PRIORITY, rulePriorities } from './edge/rule-priorities.js';
+export type * from './edge/tenant-edge.js';
 export { ALL_CAPABILITIES, normaliseCapability } from './policy/capability.js';
 export type { ContainerSpec, PolicyEvaluationOptions } from './policy/container-denials.js';
 export { type BuildStart, evaluateBuildStart } from './policy/evaluate-build-start.js';

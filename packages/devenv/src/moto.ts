@@ -14,7 +14,14 @@ export async function ensureMoto(config: ServicesConfig): Promise<'reused' | 'st
   const command = findExecutable('moto_server', config.searchPath);
   if (!command) throw new MissingDependencyError('moto_server', `pip install 'moto[server]'`);
   const logFile = join(config.dataDir, 'moto.log');
-  startDetached({ command, args: ['-H', host, '-p', String(port)], logFile });
+  // moto issues an ACM certificate this many seconds after the request (default 60), whatever
+  // DNS holds; the edge tests wait for issuance, so a short wait keeps them short.
+  startDetached({
+    command,
+    args: ['-H', host, '-p', String(port)],
+    logFile,
+    env: { MOTO_ACM_VALIDATION_WAIT: process.env.MOTO_ACM_VALIDATION_WAIT ?? '3' },
+  });
   await waitUntil({ component: 'moto_server', probe, timeoutMs: 30_000, logFile });
   return 'started';
 }

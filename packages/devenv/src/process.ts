@@ -28,6 +28,8 @@ export function startDetached(options: {
   args: string[];
   logFile: string;
   cwd?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
 }): void {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = openSync(options.logFile, 'a');
@@ -35,6 +37,7 @@ export function startDetached(options: {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: options.cwd,
+    env: { ...process.env, ...options.env },
   });
   child.unref();
 }

@@ -7,6 +7,8 @@ export const QUEUE_NAMES = {
   webhookEvents: 'github-webhook-events',
   /** One job per service and commit, for the builders. */
   builds: 'builds',
+  /** Build jobs of `builder: circleci` services, for the CircleCI hand-off (same payload as `builds`). */
+  circleciBuilds: 'circleci-builds',
   /** Releases to roll out, for the controller. */
   deploys: 'deploys',
   /** How a rollout is going, for the GitHub App's "Slipway deploy / <service>" check run. */

@@ -24,6 +24,8 @@ export interface Queues {
   readonly connection: Redis;
   readonly webhookEvents: Queue<WebhookEventJob>;
   readonly builds: Queue<BuildJob>;
+  /** Build jobs of `builder: circleci` services, consumed by builders/circleci. */
+  readonly circleciBuilds: Queue<BuildJob>;
   /** Releases to roll out, consumed by the controller's leader. */
   readonly deploys: Queue<DeployJob>;
   /** Rollout states for the GitHub App's deploy check runs, produced by the controller's leader. */
@@ -66,6 +68,16 @@ export function createQueues(options: CreateQueuesOptions): Queues {
       removeOnFail: { age: 14 * DAY_S },
     },
   });
+  // Same payload and retry policy as native builds: the CircleCI builder retries an unreachable API.
+  const circleciBuilds = new Queue<BuildJob>(QUEUE_NAMES.circleciBuilds, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
   const deploys = new Queue<DeployJob>(QUEUE_NAMES.deploys, {
     ...common,
     defaultJobOptions: {
@@ -76,7 +88,7 @@ export function createQueues(options: CreateQueuesOptions): Queues {
     },
   });
   const deployFeedback = createDeployFeedbackQueue(common);
-  const all = [webhookEvents, builds, deploys, deployFeedback];
+  const all = [webhookEvents, builds, circleciBuilds, deploys, deployFeedback];
   const { onError } = options;
   if (onError) {
     for (const queue of all) queue.on('error', (error) => onError(error, queue.name));
@@ -87,6 +99,7 @@ export function createQueues(options: CreateQueuesOptions): Queues {
     connection: options.connection,
     webhookEvents,
     builds,
+    circleciBuilds,
     deploys,
     deployFeedback,
     close() {

@@ -1,4 +1,5 @@
 export { createAppJwt, verifyAppJwt } from './app-jwt.js';
+export * from './circleci/index.js';
 export {
   type ExamplePayloadOverrides,
   examplePayload,

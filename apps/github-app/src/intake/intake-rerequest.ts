@@ -137,7 +137,7 @@ async function placeOf(
   branch: string | undefined,
   config: SlipwayConfig,
 ): Promise<{ ref: string; environment: string } | undefined> {
-  const job = await step.queues.builds.getJob(jobId);
+  const job = (await step.queues.builds.getJob(jobId)) ?? (await step.queues.circleciBuilds.getJob(jobId));
   if (job) return { ref: job.data.ref, environment: job.data.environment };
   const environment = branch ? environmentForBranch(config.branches, branch) : undefined;
   return branch && environment ? { ref: `refs/heads/${branch}`, environment } : undefined;

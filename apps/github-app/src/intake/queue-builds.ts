@@ -26,7 +26,7 @@ export interface QueueBuildsOptions {
   deliveryId: string;
   /** When the delivery was received (ms): the order of pushes on a line. */
   pushedAt: number;
-  /** Only these services (a re-run); default every service the native builders build. */
+  /** Only these services (a re-run); default every service with a build. */
   only?: readonly string[];
   /** 2 and up for a re-run; default 1. */
   attempt?: number;
@@ -41,10 +41,10 @@ export interface QueuedBuilds {
 }
 
 /**
- * Fans one commit out into one build job per service the native builders build, with a
- * queued check run "Slipway build / <service>" each (external id = the job id). Image services
- * have nothing to build; `builder: circleci` services are left to the CircleCI hand-off
- * (TODO(issue 9)) and get nothing from here.
+ * Fans one commit out into one build job per service with a build, with a queued check run
+ * "Slipway build / <service>" each (external id = the job id). Native builds go to the `builds`
+ * queue, `builder: circleci` ones (same job) to `circleci-builds` for the CircleCI hand-off.
+ * Image services have nothing to build.
  *
  * Each service's line (tenant, service, ref) is marked with this commit first: a push received
  * later already holding the line means this one is superseded at birth, so it gets no job —
@@ -56,10 +56,11 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
   const { tenant, at, environment, ref } = options;
   const sha = at.sha;
   const queued: Array<{ name: string; data: BuildJob; opts: { jobId: string } }> = [];
+  const handedOff: typeof queued = [];
   const checkRuns: WantedCheckRun[] = [];
   const superseded: string[] = [];
   for (const [service, config] of Object.entries(options.config.services)) {
-    if (config.source.kind !== 'build' || config.source.builder !== 'native') continue;
+    if (config.source.kind !== 'build') continue;
     if (options.only && !options.only.includes(service)) continue;
     const jobId = buildJobId({
       tenant,
@@ -112,7 +113,9 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
       },
       ...(options.attempt && options.attempt > 1 ? { attempt: options.attempt } : {}),
     };
-    queued.push({ name: 'build', data: buildJobSchema.parse(data), opts: { jobId } });
+    // Same job, other queue: a CircleCI service's build is handed to builders/circleci.
+    const target = config.source.builder === 'circleci' ? handedOff : queued;
+    target.push({ name: 'build', data: buildJobSchema.parse(data), opts: { jobId } });
     checkRuns.push({
       name: buildCheckName(service),
       status: 'queued',
@@ -129,7 +132,8 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
     { name: SETUP_CHECK_NAME, output: boundOutput(tenant) },
   ]);
   if (queued.length > 0) await step.queues.builds.addBulk(queued);
-  const result = { queued: queued.map(({ data }) => data.service), superseded };
+  if (handedOff.length > 0) await step.queues.circleciBuilds.addBulk(handedOff);
+  const result = { queued: [...queued, ...handedOff].map(({ data }) => data.service), superseded };
   options.logger.info(
     { environment, ref, attempt: options.attempt ?? 1, ...result, checkRunsCreated: created.length },
     result.queued.length > 0 ? 'builds queued' : 'no builds queued',

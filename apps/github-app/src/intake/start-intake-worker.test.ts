@@ -171,6 +171,35 @@ describe('intake worker (real Redis, FsStateStore, fake GitHub with real git)', 
     expect(written).not.toContain('port: 9090');
   });
 
+  it('hands a builder: circleci service to the CircleCI queue with the same job and a queued check run', async () => {
+    const yaml = [
+      'services:',
+      '  api:',
+      '    build: { builder: circleci }',
+      '    port: 8080',
+      'branches:',
+      '  main: production',
+      '',
+    ];
+    const repo = await addRepo({ owner: 'acme', name: 'circle', files: { 'slipway.yaml': yaml.join('\n') } });
+    const sha = repo.git.sha;
+    const nativeBefore = await queues.builds.count();
+    expect(await push(repo, sha)).toMatchObject({ state: 'completed', returnvalue: 'builds-queued' });
+    const job = await queues.circleciBuilds.getJob(`${tenant}.api.${sha}`);
+    expect(job?.data).toMatchObject({
+      tenant,
+      service: 'api',
+      commit: sha,
+      ref: 'refs/heads/main',
+      repository: { fullName: 'acme/circle' },
+      serviceDefaults: { source: { builder: 'circleci' } },
+    });
+    expect(await queues.builds.count()).toBe(nativeBefore);
+    expect(checkRunsOn('acme/circle')).toMatchObject([
+      { name: 'Slipway build / api', status: 'queued', external_id: `${tenant}.api.${sha}` },
+    ]);
+  });
+
   it('asks an unbound installation to bind, with an action_required check run and no job', async () => {
     const repo = await addRepo({
       owner: 'globex',

@@ -1,0 +1,106 @@
+import {
+  type BuildChange,
+  buildIdFor,
+  type DeployQueue,
+  nextBuildRecord,
+  releaseIdFor,
+} from '@slipway/builder-docker';
+import type { Release } from '@slipway/core';
+import { type BuildJob, buildJobId, deployJobSchema } from '@slipway/queue';
+import { buildKey, ConflictError, KEEP_DOCUMENT, type Repositories, releaseKey } from '@slipway/state';
+
+/** The ids of one run of a CircleCI build job: the same ones the native builder would use. */
+export interface CircleciRun {
+  job: BuildJob;
+  /** The BullMQ job id, also the check run's external id. */
+  jobId: string;
+  buildId: string;
+  releaseId: string;
+  /** Ids for every log entry about this build. */
+  fields: { tenant: string; service: string; commit: string; buildId: string };
+}
+
+export function circleciRunOf(job: BuildJob): CircleciRun {
+  const key = { tenant: job.tenant, service: job.service, sha: job.commit, attempt: job.attempt ?? 1 };
+  const buildId = buildIdFor(key);
+  return {
+    job,
+    jobId: buildJobId(key),
+    buildId,
+    releaseId: releaseIdFor(key),
+    fields: { tenant: job.tenant, service: job.service, commit: job.commit, buildId },
+  };
+}
+
+/** Applies `change` to the run's Build record (conditional), as the native builder does, with builder `circleci`. */
+export async function recordCircleciBuild(
+  builds: Repositories['builds'],
+  run: CircleciRun,
+  change: BuildChange,
+): Promise<void> {
+  await builds.update(buildKey({ tenant: run.job.tenant, id: run.buildId }), (current) => {
+    const next = nextBuildRecord(run, current, change);
+    return next === KEEP_DOCUMENT ? next : { ...next, builder: 'circleci' };
+  });
+}
+
+/** The run's Release when an earlier attempt already recorded it. */
+export async function findRelease(
+  releases: Repositories['releases'],
+  run: CircleciRun,
+): Promise<Release | undefined> {
+  const { job } = run;
+  const key = releaseKey({
+    tenant: job.tenant,
+    environment: job.environment,
+    service: job.service,
+    id: run.releaseId,
+  });
+  return (await releases.get(key))?.value;
+}
+
+/** Create-only: when another attempt got there first, the stored (immutable) Release wins. */
+export async function recordRelease(releases: Repositories['releases'], release: Release): Promise<Release> {
+  try {
+    return (await releases.create(release)).value;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return (await releases.require(releases.keyOf(release))).value;
+  }
+}
+
+/** The Release of a verified image: pinned by the registry's digest, with the GitHub origin for deploy feedback. */
+export function releaseOf(run: CircleciRun, image: { reference: string; digest: string }, at: Date): Release {
+  const { job } = run;
+  return {
+    id: run.releaseId,
+    tenant: job.tenant,
+    service: job.service,
+    environment: job.environment,
+    image: image.reference,
+    digest: image.digest,
+    config: job.config,
+    commit: job.commit,
+    buildId: run.buildId,
+    origin: { installationId: job.installationId, repository: job.repository, ref: job.ref },
+    createdAt: at.toISOString(),
+  };
+}
+
+/** The deploy job, exactly as the native builder enqueues it (job id = release id, so once). */
+export async function enqueueDeploy(deploys: DeployQueue, run: CircleciRun, release: Release): Promise<void> {
+  const { job } = run;
+  const data = deployJobSchema.parse({
+    tenant: release.tenant,
+    environment: release.environment,
+    service: release.service,
+    releaseId: release.id,
+    commit: job.commit,
+    ref: job.ref,
+    installationId: job.installationId,
+    repository: job.repository,
+    deliveryId: job.deliveryId,
+    ...(job.serviceDefaults ? { serviceDefaults: job.serviceDefaults } : {}),
+  });
+  await deploys.add('deploy', data, { jobId: release.id });
+}
