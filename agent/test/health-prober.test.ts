@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { checkHttp } from '../src/health/check-http.js';
-import { HealthProber, type HealthTransition } from '../src/health/health-prober.js';
+import { HealthProber, type HealthTransition, STARTUP_RETRY_MS } from '../src/health/health-prober.js';
 import { eventually } from './support/controller.js';
 
 /** Status to answer per path; `hang` never answers. */
@@ -127,5 +127,35 @@ describe('HealthProber', () => {
       await prober.close();
     }
     expect(prober.viewOf('p1')).toBeUndefined();
+  });
+
+  it('asks a container that has not passed yet again soon, not a whole interval later', async () => {
+    const prober = new HealthProber({ logger: pino({ level: 'silent' }) });
+    answers.set('/slow-start', 503);
+    try {
+      prober.track([
+        {
+          allocation: 'slow-start',
+          run: 'c@t0',
+          url: `${base}/slow-start`,
+          intervalMs: 60_000,
+          timeoutMs: 1000,
+        },
+      ]);
+      await eventually(async () => {
+        if ((prober.viewOf('slow-start')?.record.consecutiveFailures ?? 0) < 2)
+          throw new Error('one check so far');
+      });
+      answers.set('/slow-start', 200); // the app is up: the next startup retry sees it
+      await eventually(async () => {
+        if (prober.viewOf('slow-start')?.state !== 'running') throw new Error('not running yet');
+      });
+      // Once passed, the interval applies again: no more checks within the minute.
+      const record = prober.viewOf('slow-start')!.record;
+      await new Promise((resolve) => setTimeout(resolve, 3 * STARTUP_RETRY_MS));
+      expect(prober.viewOf('slow-start')!.record).toEqual(record);
+    } finally {
+      await prober.close();
+    }
   });
 });

@@ -12,6 +12,9 @@ import {
   uncheckedHealth,
 } from './health-rules.js';
 
+/** How soon a container that has not passed yet is checked again. */
+export const STARTUP_RETRY_MS = 200;
+
 /** A reported state change of one allocation, caused by a health check. */
 export interface HealthTransition {
   allocation: string;
@@ -47,7 +50,7 @@ interface Loop {
 
 /**
  * Runs the HTTP health checks of a host's running allocations: one loop per allocation, checking at
- * once and then every `intervalMs`, so one allocation never has two checks in flight while different
+ * once and then every `intervalMs` (every {@link STARTUP_RETRY_MS} until the first pass), so one allocation never has two checks in flight while different
  * allocations are checked concurrently. {@link track} says what runs now (after each observation);
  * loops of containers that are gone or no longer desired stop.
  *
@@ -131,8 +134,11 @@ export class HealthProber {
       loop.record = recordCheck(loop.record, result, new Date(now()).toISOString());
       const to = checkedState(loop.record, this.#threshold);
       if (from !== to) this.#transition({ allocation, from, to }, loop.record);
+      // Until its first pass a container is only `starting` (failures never make it unhealthy), so
+      // it is asked again soon: a rollout waits for that first pass, not for a whole interval.
+      const wait = loop.record.passedOnce ? intervalMs : Math.min(intervalMs, STARTUP_RETRY_MS);
       try {
-        await sleep(intervalMs, undefined, { signal });
+        await sleep(wait, undefined, { signal });
       } catch {
         return; // stopped: the container is gone, replaced, or the agent is closing
       }

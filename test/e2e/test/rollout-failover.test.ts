@@ -142,7 +142,7 @@ beforeAll(async () => {
     image: images.v1,
     port: 8080,
     replicas: 3,
-    cpu: '50m',
+    cpu: '250m',
     memory: '16Mi',
     health: { path: '/', interval: '1s', timeout: '500ms' },
   });

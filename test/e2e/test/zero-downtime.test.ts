@@ -11,7 +11,7 @@ import { type AgentProcess, startAgentProcess } from '../src/agent-process.js';
 import { eventually } from '../src/eventually.js';
 import { answerRuns, startLoadLoop } from '../src/load-loop.js';
 import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
-import { pushWebImage } from '../src/web-image.js';
+import { HTTPD_CMD, pushWebImage } from '../src/web-image.js';
 
 const yaml = (health = '/') =>
   [
@@ -20,14 +20,14 @@ const yaml = (health = '/') =>
     '    build: {}',
     '    port: 8080',
     '    replicas: 3',
-    '    resources: { cpu: 50m, memory: 16Mi }',
+    // httpd forks per request: at 50m the CPU quota queues answers for seconds under this load.
+    '    resources: { cpu: 250m, memory: 16Mi }',
     `    health: { path: ${health}, interval: 2s, timeout: 1s }`,
     'branches:',
     '  main: production',
     '',
   ].join('\n');
-const DOCKERFILE =
-  'FROM slipway/busybox:local\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n';
+const DOCKERFILE = `FROM slipway/busybox:local\nCOPY index.html /www/index.html\n${HTTPD_CMD}\n`;
 
 let platform: PushPlatform;
 let agentsDir: string;
@@ -208,7 +208,7 @@ describe('zero-downtime deploys through the edge', () => {
           port: 8080,
           replicas: 2,
           memory: '16Mi',
-          cpu: '50m',
+          cpu: '250m',
         })
       ).status,
     ).toBe(201);
