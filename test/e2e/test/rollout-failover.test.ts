@@ -8,109 +8,52 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDesiredRepository } from '@slipway/controller';
-import {
-  awsControllerEnv,
-  ControllerCluster,
-  type ControllerProcess,
-  createAwsState,
-} from '@slipway/controller/testing';
+import type { ControllerProcess } from '@slipway/controller/testing';
 import type { Rollout } from '@slipway/core';
 import { servicesConfigFromEnv } from '@slipway/devenv';
-import { cleanupDocker, cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
-import { bootstrapAdmin, TokenService, UserDirectory } from '@slipway/identity';
-import { createStateStore, type StateStore } from '@slipway/state';
-import Docker from 'dockerode';
-import { Redis } from 'ioredis';
 import { type AgentProcess, startAgentProcess } from '../src/agent-process.js';
+import { type AwsCluster, startAwsCluster } from '../src/aws-cluster.js';
 import { eventually } from '../src/eventually.js';
 import { answerRuns, startLoadLoop } from '../src/load-loop.js';
 import { running, tenantContainers } from '../src/tenant-containers.js';
 import { pushWebImage } from '../src/web-image.js';
 
 const services = servicesConfigFromEnv(process.env, process.cwd());
-const prefix = uniquePrefix('e2e-failover');
-const tenant = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-const names = {
-  endpoint: services.awsEndpoint,
-  region: 'us-east-1',
-  bucket: `${tenant}-state`,
-  table: `${tenant}-lease`,
-};
-const docker = new Docker({ socketPath: services.dockerSocket });
-const hostname = `web.${tenant}.localhost`;
-
-let dropAwsState: () => Promise<void>;
-let cluster: ControllerCluster;
+let aws: AwsCluster;
+let tenant: string;
+let hostname: string;
 let leader: ControllerProcess;
 let follower: ControllerProcess;
-let store: StateStore;
-let adminToken: string;
 let agentsDir: string;
 const agents: AgentProcess[] = [];
 const images: Record<'v1' | 'v2', string> = { v1: '', v2: '' };
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${follower.port}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+/** The API of the replica that survives, as the admin. */
+const api = (method: string, path: string, body?: unknown) => aws.api(follower, method, path, body);
 
 async function rollouts(): Promise<Rollout[]> {
   const { body } = await api('GET', `/v1/tenants/${tenant}/services/production/web/rollouts`);
   return (body as { items: Rollout[] }).items;
 }
 
-/** The warnings and errors every process printed, for a failure message. */
-function processLogs(): string {
-  const noisy = (line: string) => /"level":(40|50|60)/.test(line) || !line.startsWith('{');
-  return [
-    ...cluster.replicas.map((r) => [`controller ${r.id}:`, ...r.lines.filter(noisy).slice(-15)]),
-    ...agents.map((a) => [`agent ${a.host}:`, ...a.lines.filter(noisy).slice(-15)]),
-  ]
-    .flat()
-    .join('\n');
-}
+const processLogs = () => aws.logs(agents);
 
 beforeAll(async () => {
-  dropAwsState = await createAwsState(names);
-  store = createStateStore({
-    mode: 'aws',
-    region: names.region,
-    endpoint: names.endpoint,
-    bucket: names.bucket,
-    prefix: '',
-  });
-  const users = new UserDirectory({ store });
-  adminToken = (await bootstrapAdmin({ users, tokens: new TokenService({ store, users }) }))!.token;
-  cluster = new ControllerCluster({
-    name: prefix,
+  aws = await startAwsCluster({
+    name: 'e2e-failover',
+    replicas: 2,
     edge: true,
-    env: awsControllerEnv(names, {
-      REDIS_URL: services.redisUrl,
-      SLIPWAY_REDIS_PREFIX: prefix,
-      SLIPWAY_LEASE_TTL_MS: '2000',
-      SLIPWAY_DRAIN_MS: '1000',
-      SLIPWAY_ROLLOUT_DEADLINE_MS: '60000',
-      // Images stay on the local registry (moto stores no layers), as the builder's tests do.
-      SLIPWAY_ECR_PUSH_REGISTRY: services.registryAddress,
-      LOG_LEVEL: 'info',
-    }),
+    env: { SLIPWAY_DRAIN_MS: '1000', SLIPWAY_ROLLOUT_DEADLINE_MS: '60000' },
   });
-  await cluster.add(2);
-  leader = (await cluster.waitForLeader({ timeoutMs: 15_000 })).leader;
-  follower = cluster.live().find((r) => r !== leader)!;
+  tenant = aws.tenant;
+  hostname = `web.${tenant}.localhost`;
+  leader = (await aws.cluster.waitForLeader({ timeoutMs: 15_000 })).leader;
+  follower = aws.cluster.live().find((r) => r !== leader)!;
 
   for (const version of ['v1', 'v2'] as const) {
     images[version] = (
       await pushWebImage({
-        docker,
+        docker: aws.docker,
         registry: services.registryAddress,
         repository: `${tenant}/web`,
         tag: version,
@@ -154,7 +97,7 @@ beforeAll(async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       return {
         report: await burst.stop(),
-        containers: running(await tenantContainers(docker, tenant), 'web'),
+        containers: running(await tenantContainers(aws.docker, tenant), 'web'),
       };
     },
     ({ report, containers }) =>
@@ -167,13 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop('SIGKILL')));
-  await cluster?.stop();
-  await cleanupDocker(docker, `io.slipway.tenant=${tenant}`);
-  const redis = new Redis(services.redisUrl);
-  await cleanupRedis(redis, prefix);
-  redis.disconnect();
-  await store?.close();
-  await dropAwsState?.();
+  await aws?.close();
   if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
 }, 120_000);
 
@@ -218,7 +155,7 @@ describe('the leader killed mid-rollout', () => {
     const report = await traffic.stop();
 
     expect(finished).toMatchObject({ status: 'succeeded', reason: null });
-    expect((await cluster.leaders()).map((r) => r.id)).toEqual([follower.id]);
+    expect((await aws.cluster.leaders()).map((r) => r.id)).toEqual([follower.id]);
     expect({ failures: report.failures, logs: report.failures.length ? processLogs() : '' }).toEqual({
       failures: [],
       logs: '',
@@ -233,10 +170,10 @@ describe('the leader killed mid-rollout', () => {
       if (step.status === 'done') expect(finished!.steps[i]).toEqual(step);
     });
     expect(finished!.steps.every((step) => step.status === 'done')).toBe(true);
-    const containers = running(await tenantContainers(docker, tenant), 'web');
+    const containers = running(await tenantContainers(aws.docker, tenant), 'web');
     expect(containers.map((c) => c.labels['io.slipway.slot']).sort()).toEqual(['0', '1', '2']);
     expect(new Set(containers.map((c) => c.release))).toEqual(new Set([release]));
-    const { documents } = await createDesiredRepository(store).scan(`tenants/${tenant}/desired/`);
+    const { documents } = await createDesiredRepository(aws.store).scan(`tenants/${tenant}/desired/`);
     const slots = documents.flatMap((d) => d.value.allocations.map((a) => `${a.service}/${a.slot}`));
     expect(slots.sort()).toEqual(['web/0', 'web/1', 'web/2']);
   }, 180_000);

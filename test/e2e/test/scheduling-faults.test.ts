@@ -7,93 +7,45 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDesiredRepository } from '@slipway/controller';
-import {
-  awsControllerEnv,
-  ControllerCluster,
-  type ControllerProcess,
-  createAwsState,
-} from '@slipway/controller/testing';
+import type { ControllerProcess } from '@slipway/controller/testing';
 import { DEFAULT_HOST_GRACE_MS, type Release } from '@slipway/core';
 import { servicesConfigFromEnv } from '@slipway/devenv';
-import { cleanupDocker, cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
-import { bootstrapAdmin, TokenService, UserDirectory } from '@slipway/identity';
 import { createQueues, type Queues } from '@slipway/queue';
-import { createRepositories, createStateStore, type StateStore } from '@slipway/state';
-import Docker from 'dockerode';
+import { createRepositories } from '@slipway/state';
 import { Redis } from 'ioredis';
 import { type AgentProcess, startAgentProcess } from '../src/agent-process.js';
+import { type AwsCluster, startAwsCluster } from '../src/aws-cluster.js';
 import { eventually } from '../src/eventually.js';
 import { running, tenantContainers } from '../src/tenant-containers.js';
 import { pushWebImage } from '../src/web-image.js';
 
 const services = servicesConfigFromEnv(process.env, process.cwd());
-const prefix = uniquePrefix('e2e-faults');
-const tenant = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-const names = {
-  endpoint: services.awsEndpoint,
-  region: 'us-east-1',
-  bucket: `${tenant}-state`,
-  table: `${tenant}-lease`,
-};
-const docker = new Docker({ socketPath: services.dockerSocket });
-
-let dropAwsState: () => Promise<void>;
-let cluster: ControllerCluster;
+let aws: AwsCluster;
+let tenant: string;
 let follower: ControllerProcess;
-let store: StateStore;
 let redis: Redis;
 let queues: Queues;
-let adminToken: string;
 let agentsDir: string;
 const agents = new Map<string, AgentProcess>();
 
-async function api(replica: ControllerProcess, method: string, path: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${replica.port}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+const api = (replica: ControllerProcess, method: string, path: string, body?: unknown) =>
+  aws.api(replica, method, path, body);
 
 /** Every desired allocation of the tenant, from the state store: `host service/slot`. */
 async function desired(): Promise<string[]> {
-  const { documents } = await createDesiredRepository(store).scan(`tenants/${tenant}/desired/`);
+  const { documents } = await createDesiredRepository(aws.store).scan(`tenants/${tenant}/desired/`);
   return documents
     .flatMap((d) => d.value.allocations.map((a) => `${d.value.host} ${a.service}/${a.slot}`))
     .sort();
 }
 
 beforeAll(async () => {
-  dropAwsState = await createAwsState(names);
-  const env = awsControllerEnv(names, {
-    REDIS_URL: services.redisUrl,
-    SLIPWAY_REDIS_PREFIX: prefix,
-    SLIPWAY_LEASE_TTL_MS: '2000',
-    // Images stay on the local registry (moto stores no layers), as the builder's tests do.
-    SLIPWAY_ECR_PUSH_REGISTRY: services.registryAddress,
-    LOG_LEVEL: 'info',
-  });
-  store = createStateStore({
-    mode: 'aws',
-    region: names.region,
-    endpoint: names.endpoint,
-    bucket: names.bucket,
-    prefix: '',
-  });
-  const users = new UserDirectory({ store });
-  const admin = await bootstrapAdmin({ users, tokens: new TokenService({ store, users }) });
-  adminToken = admin!.token;
-  cluster = new ControllerCluster({ name: prefix, env });
-  await cluster.add(2);
-  const { leader } = await cluster.waitForLeader({ timeoutMs: 15_000 });
-  follower = cluster.live().find((r) => r !== leader)!;
+  aws = await startAwsCluster({ name: 'e2e-faults', replicas: 2 });
+  tenant = aws.tenant;
+  const { leader } = await aws.cluster.waitForLeader({ timeoutMs: 15_000 });
+  follower = aws.cluster.live().find((r) => r !== leader)!;
   redis = new Redis(services.redisUrl);
-  queues = createQueues({ connection: redis, prefix });
+  queues = createQueues({ connection: redis, prefix: aws.prefix });
 
   expect((await api(follower, 'POST', '/v1/tenants', { id: tenant, name: 'Faults' })).status).toBe(201);
   const token = await api(follower, 'POST', `/v1/tenants/${tenant}/join-tokens`, { uses: 3 });
@@ -125,7 +77,7 @@ beforeAll(async () => {
         .length === 3,
   );
   const pushed = await pushWebImage({
-    docker,
+    docker: aws.docker,
     registry: services.registryAddress,
     repository: `${tenant}/web`,
     tag: 'v1',
@@ -150,7 +102,7 @@ beforeAll(async () => {
     createdAt: new Date().toISOString(),
   };
   // Recorded and handed over exactly as a builder does (Release, then a deploy job named after it).
-  await createRepositories(store).releases.create(release);
+  await createRepositories(aws.store).releases.create(release);
   await queues.deploys.add(
     'deploy',
     {
@@ -162,7 +114,7 @@ beforeAll(async () => {
       ref: 'refs/heads/main',
       installationId: 1,
       repository: { id: 1, fullName: 'acme/web' },
-      deliveryId: `${prefix}-delivery`,
+      deliveryId: `${aws.prefix}-delivery`,
       serviceDefaults: {
         source: {
           kind: 'build',
@@ -181,7 +133,7 @@ beforeAll(async () => {
   );
   await eventually(
     '3 running containers',
-    async () => running(await tenantContainers(docker, tenant), 'web'),
+    async () => running(await tenantContainers(aws.docker, tenant), 'web'),
     (c) => c.length === 3,
     { timeoutMs: 60_000 },
   ).catch((error: Error) => {
@@ -189,40 +141,25 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-/** The warnings and errors every process printed, for a failure message. */
-function processLogs(): string {
-  const noisy = (line: string) => /"level":(40|50|60)/.test(line) || !line.startsWith('{');
-  return [
-    ...cluster.replicas.map((r) => [`controller ${r.id}:`, ...r.lines.filter(noisy).slice(-15)]),
-    ...[...agents.values()].map((a) => [`agent ${a.host}:`, ...a.lines.filter(noisy).slice(-15)]),
-  ]
-    .flat()
-    .join('\n');
-}
+const processLogs = () => aws.logs([...agents.values()]);
 
 afterAll(async () => {
   await Promise.all([...agents.values()].map((a) => a.stop('SIGKILL')));
-  await cluster?.stop();
   await queues?.close();
-  await cleanupDocker(docker, `io.slipway.tenant=${tenant}`);
-  if (redis) {
-    await cleanupRedis(redis, prefix);
-    redis.disconnect();
-  }
-  await store?.close();
-  await dropAwsState?.();
+  redis?.disconnect();
+  await aws?.close();
   if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
 }, 120_000);
 
 describe('scheduling faults', () => {
   it('re-places a killed agent’s allocations on the other hosts within the grace + 10 s', async () => {
-    const before = running(await tenantContainers(docker, tenant), 'web');
+    const before = running(await tenantContainers(aws.docker, tenant), 'web');
     const victim = before[0]!.host;
     const survivors = new Set(['h-1', 'h-2', 'h-3'].filter((h) => h !== victim));
     await agents.get(victim)!.stop('SIGKILL');
     const { value, elapsedMs } = await eventually(
       `3 running containers on ${[...survivors].join(' and ')}`,
-      async () => running(await tenantContainers(docker, tenant), 'web', survivors),
+      async () => running(await tenantContainers(aws.docker, tenant), 'web', survivors),
       (c) => c.length === 3,
       { timeoutMs: DEFAULT_HOST_GRACE_MS + 20_000, everyMs: 250 },
     );
@@ -241,12 +178,12 @@ describe('scheduling faults', () => {
       replicas: 6,
     });
     expect(scaled.status).toBe(200);
-    const leader = cluster.live().find((r) => r !== follower)!;
+    const leader = aws.cluster.live().find((r) => r !== follower)!;
     leader.signal('SIGKILL');
     await leader.exited;
     const { value } = await eventually(
       '6 running containers after the failover',
-      async () => running(await tenantContainers(docker, tenant), 'web', live),
+      async () => running(await tenantContainers(aws.docker, tenant), 'web', live),
       (c) => c.length === 6,
       { timeoutMs: 60_000, everyMs: 250 },
     );
@@ -255,6 +192,6 @@ describe('scheduling faults', () => {
     );
     const slots = (await desired()).map((line) => line.split(' ')[1]);
     expect(slots.sort()).toEqual(['web/0', 'web/1', 'web/2', 'web/3', 'web/4', 'web/5']);
-    expect((await cluster.leaders()).map((r) => r.id)).toEqual([follower.id]);
+    expect((await aws.cluster.leaders()).map((r) => r.id)).toEqual([follower.id]);
   }, 90_000);
 });
