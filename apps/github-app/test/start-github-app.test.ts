@@ -108,7 +108,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     expect((olderRuns[0]!.output as { summary: string }).summary).toContain(newer.slice(0, 7));
   });
 
-  it('leaves services built by CircleCI to the hand-off: no job and no check run from us', async () => {
+  it('hands services built by CircleCI to the CircleCI queue, each with its queued check run', async () => {
     const repo = await h.addRepo({
       owner: 'acme',
       name: 'mixed',
@@ -120,7 +120,16 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     expect(await h.deliver('push', pushPayload(repo, sha))).toMatchObject({ returnvalue: 'builds-queued' });
     expect(await h.queues.builds.getJob(`${h.tenant}.web.${sha}`)).toBeDefined();
     expect(await h.queues.builds.getJob(`${h.tenant}.legacy.${sha}`)).toBeUndefined();
-    expect(h.checkRuns(repo).map((run) => run.name)).toEqual(['Slipway build / web']);
+    expect(await h.queues.circleciBuilds.getJob(`${h.tenant}.legacy.${sha}`)).toBeDefined();
+    expect(
+      h
+        .checkRuns(repo)
+        .map((run) => [run.name, run.status])
+        .sort(),
+    ).toEqual([
+      ['Slipway build / legacy', 'queued'],
+      ['Slipway build / web', 'queued'],
+    ]);
   });
 
   it('re-runs a build asked for on GitHub as attempt 2, with a new queued check run', async () => {
