@@ -18,9 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
-function problemsOf(env: NodeJS.ProcessEnv): string {
+/** `env` as plain strings: probot's types narrow LOG_LEVEL in NodeJS.ProcessEnv, and bad values are the point. */
+function problemsOf(env: Record<string, string>): string {
   try {
-    builderConfigFromEnv(env, cwd);
+    builderConfigFromEnv(env as NodeJS.ProcessEnv, cwd);
   } catch (error) {
     expect(error).toBeInstanceOf(BuilderConfigError);
     return (error as Error).message;
