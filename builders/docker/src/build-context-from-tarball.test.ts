@@ -53,6 +53,22 @@ describe('buildContextFromTarball', () => {
     expect(entries.find((entry) => entry.name === 'src/main.sh')?.content).toBe('echo api\n');
   });
 
+  it('appends the image labels to the Dockerfile as one LABEL instruction, leaving other files alone', async () => {
+    const entries = await listTar(
+      buildContextFromTarball(tarGz, {
+        contextPath: 'services/api',
+        labels: {
+          dockerfile: 'Dockerfile',
+          values: { 'io.slipway.tenant': 'acme', 'io.slipway.commit': 'abc' },
+        },
+      }),
+    );
+    expect(entries.find((entry) => entry.name === 'Dockerfile')?.content).toBe(
+      'FROM slipway/busybox:local\nCOPY . /app\n\n\nLABEL "io.slipway.tenant"="acme" "io.slipway.commit"="abc"\n',
+    );
+    expect(entries.find((entry) => entry.name === 'src/main.sh')?.content).toBe('echo api\n');
+  });
+
   it('fails with InvalidTarballError when the context folder is missing', async () => {
     await expect(listTar(buildContextFromTarball(tarGz, { contextPath: 'services/nope' }))).rejects.toThrow(
       InvalidTarballError,

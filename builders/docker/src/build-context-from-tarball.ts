@@ -8,6 +8,20 @@ import { InvalidTarballError, UnsafeTarballError } from './errors.js';
 export interface BuildContextOptions {
   /** Folder inside the repository that becomes the build context; `'.'` for the whole repository. */
   contextPath: string;
+  /**
+   * Labels for the image, appended to the Dockerfile (its path inside the context) as one LABEL
+   * instruction: the classic builder turns each label of the build's `labels` option into a step
+   * of its own, a container each (~200 ms apiece), where one instruction is one step.
+   */
+  labels?: { dockerfile: string; values: Readonly<Record<string, string>> };
+}
+
+/** `LABEL "k"="v" …`: one instruction for every label (JSON strings are valid Dockerfile quoting). */
+export function labelInstruction(values: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(values).map(
+    ([key, value]) => `${JSON.stringify(key)}=${JSON.stringify(value)}`,
+  );
+  return `LABEL ${pairs.join(' ')}`;
 }
 
 const KEPT_TYPES = new Set(['file', 'contiguous-file', 'directory', 'symlink', 'link']);
@@ -103,6 +117,7 @@ function asInvalidTarball(error: unknown): unknown {
  */
 export function buildContextFromTarball(source: Buffer | Readable, options: BuildContextOptions): Readable {
   const context = contextSegments(options.contextPath);
+  const labels = options.labels && Object.keys(options.labels.values).length > 0 ? options.labels : undefined;
   const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
   const gunzip = createGunzip();
   // tar-stream 3 streams are streamx streams: joined with pipe() and events, not node:stream's pipeline.
@@ -122,6 +137,18 @@ export function buildContextFromTarball(source: Buffer | Readable, options: Buil
       }
       const { header } = entry;
       const type = header.type === 'contiguous-file' ? 'file' : (header.type ?? 'file');
+      if (labels && type === 'file' && decision.name === labels.dockerfile) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
+        // A blank line first: the Dockerfile's last line may lack its newline.
+        const body = Buffer.concat([...chunks, Buffer.from(`\n\n${labelInstruction(labels.values)}\n`)]);
+        await new Promise<void>((resolve, reject) =>
+          pack.entry({ name: decision.name, mode: header.mode, mtime: header.mtime }, body, (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
+        continue;
+      }
       await copyEntry(entry as AsyncIterable<Buffer>, (done) =>
         pack.entry(
           {

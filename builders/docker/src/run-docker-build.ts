@@ -15,6 +15,11 @@ export interface RunDockerBuildOptions {
   onLog?: (line: string) => void;
   /** Clock for durationMs; defaults to Date.now. */
   now?: () => number;
+  /**
+   * The context's Dockerfile already ends with `plan.labels` in one LABEL instruction (see
+   * `buildContextFromTarball`), so they are not sent again as the build's `labels` option.
+   */
+  labelsInContext?: boolean;
 }
 
 export interface DockerBuildResult {
@@ -32,11 +37,11 @@ const CACHE_LINE = /^ ---> Using cache$/;
 const BUILT_LINE = /^Successfully built ([0-9a-f]{12,64})$/;
 
 /** The query options for Docker's `POST /build`, classic builder (version 1), built fresh per call. */
-function buildOptions(plan: BuildPlan, signal: AbortSignal) {
+function buildOptions(plan: BuildPlan, signal: AbortSignal, labelsInContext: boolean) {
   return {
     t: plan.tag,
     dockerfile: plan.dockerfile,
-    labels: plan.labels,
+    ...(labelsInContext ? {} : { labels: plan.labels }),
     buildargs: plan.buildArgs,
     cachefrom: JSON.stringify(plan.cacheFrom),
     // BuildKit (version 2) needs a session; the classic builder streams "Step n/m" lines we parse.
@@ -74,7 +79,10 @@ export async function runDockerBuild(options: RunDockerBuildOptions): Promise<Do
   let steps = 0;
   let imageId: string | undefined;
   try {
-    const output = (await docker.buildImage(context, buildOptions(plan, controller.signal))) as Readable;
+    const output = (await docker.buildImage(
+      context,
+      buildOptions(plan, controller.signal, options.labelsInContext === true),
+    )) as Readable;
     for await (const message of readDockerMessages(output)) {
       const error = messageError(message);
       if (error !== undefined) throw new BuildFailedError(error.trim(), step);

@@ -76,12 +76,18 @@ describe('tarball → context → build → push → digest (real engine and reg
     const built = await runDockerBuild({
       docker,
       plan: buildPlan,
-      context: buildContextFromTarball(site1.tarGz, { contextPath: buildPlan.contextPath }),
+      context: buildContextFromTarball(site1.tarGz, {
+        contextPath: buildPlan.contextPath,
+        labels: { dockerfile: buildPlan.dockerfile, values: buildPlan.labels },
+      }),
+      labelsInContext: true,
       onLog: (line) => lines.push(line),
     });
     expect(built.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
-    // The classic builder turns each label into a LABEL step, hence the step total is not 4.
-    expect(lines[0]).toMatch(/^Step 1\/\d+ : FROM slipway\/busybox:local$/);
+    // Every label in one LABEL step appended to the Dockerfile (one step per label otherwise).
+    const steps = lines.filter((line) => /^Step \d+\/\d+ : /.test(line));
+    expect(steps[0]).toMatch(/^Step 1\/\d+ : FROM slipway\/busybox:local$/);
+    expect(steps.filter((line) => / : LABEL /.test(line))).toHaveLength(1);
     const inspected = await docker.getImage(buildPlan.tag).inspect();
     expect(inspected.Config.Labels).toMatchObject({
       'io.slipway.tenant': prefix,

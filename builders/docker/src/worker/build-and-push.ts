@@ -73,7 +73,11 @@ export async function buildAndPush(
   const built = await runDockerBuild({
     docker: deps.docker,
     plan,
-    context: buildContextFromTarball(source, { contextPath: plan.contextPath }),
+    context: buildContextFromTarball(source, {
+      contextPath: plan.contextPath,
+      labels: { dockerfile: plan.dockerfile, values: plan.labels },
+    }),
+    labelsInContext: true,
     onLog: (line) => log.write(line),
     signal,
   });
