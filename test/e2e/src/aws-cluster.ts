@@ -1,3 +1,4 @@
+import { LocalRegistry } from '@slipway/cloud';
 import {
   awsControllerEnv,
   ControllerCluster,
@@ -31,7 +32,7 @@ export interface AwsCluster {
   ): Promise<{ status: number; body: unknown }>;
   /** The last warnings and errors of every replica and of `agents`, for a failure message. */
   logs(agents: readonly AgentProcess[]): string;
-  /** Stops the replicas and removes the tenant's containers, the Redis keys, bucket and table. */
+  /** Stops the replicas; removes the tenant's containers, images, registry repositories, Redis keys, bucket and table. */
   close(): Promise<void>;
 }
 
@@ -110,6 +111,10 @@ export async function startAwsCluster(options: {
     async close() {
       await cluster.stop();
       await cleanupDocker(docker, `io.slipway.tenant=${tenant}`);
+      const registry = new LocalRegistry({ address: services.registryAddress });
+      for (const { service } of await registry.listRepositories({ tenant }).catch(() => []))
+        await registry.deleteRepository({ tenant, service }).catch(() => {});
+      await registry.close();
       const redis = new Redis(services.redisUrl);
       await cleanupRedis(redis, prefix);
       redis.disconnect();

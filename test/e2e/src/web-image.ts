@@ -12,7 +12,9 @@ export const HTTPD_CMD = `CMD ["sh", "-c", "httpd -f -p ${WEB_IMAGE_PORT} -h /ww
 /**
  * Makes a tiny web image locally (no pull: busybox httpd serving `body` on {@link WEB_IMAGE_PORT}),
  * pushes it to the local registry as `<registry>/<repository>:<tag>` and returns its digest — what
- * a build records in a Release. The local image is removed again; the registry keeps it.
+ * a build records in a Release. The local image is removed again; the registry keeps it. The image
+ * carries `io.slipway.tenant=<the repository's first segment>`, as built images do, so the
+ * tenant's clean-up by label also removes the copies agents pulled.
  */
 export async function pushWebImage(options: {
   docker: Docker;
@@ -35,7 +37,7 @@ export async function pushWebImage(options: {
     await writer.commit({
       repo: `${registry}/${repository}`,
       tag,
-      changes: [HTTPD_CMD],
+      changes: [HTTPD_CMD, `LABEL io.slipway.tenant=${repository.split('/')[0]}`],
     });
   } finally {
     await writer.remove({ force: true });

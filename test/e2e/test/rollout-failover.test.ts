@@ -170,7 +170,13 @@ describe('the leader killed mid-rollout', () => {
       if (step.status === 'done') expect(finished!.steps[i]).toEqual(step);
     });
     expect(finished!.steps.every((step) => step.status === 'done')).toBe(true);
-    const containers = running(await tenantContainers(aws.docker, tenant), 'web');
+    // The last old replica drains (SLIPWAY_DRAIN_MS) before its agent stops it.
+    const { value: containers } = await eventually(
+      'the last old replica to stop',
+      async () => running(await tenantContainers(aws.docker, tenant), 'web'),
+      (list) => list.length <= 3,
+      { timeoutMs: 30_000, everyMs: 250 },
+    );
     expect(containers.map((c) => c.labels['io.slipway.slot']).sort()).toEqual(['0', '1', '2']);
     expect(new Set(containers.map((c) => c.release))).toEqual(new Set([release]));
     const { documents } = await createDesiredRepository(aws.store).scan(`tenants/${tenant}/desired/`);
