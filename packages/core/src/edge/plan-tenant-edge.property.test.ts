@@ -49,7 +49,12 @@ const inputArb: fc.Arbitrary<PlanTenantEdgeInput> = fc
   .tuple(label, label, fc.boolean(), fc.boolean())
   .chain(([tenant, zoneLabel, publicLoadBalancers, certsIssued]) => {
     const domain = `${zoneLabel}.example.com`;
-    return fc.array(serviceArb(domain), { maxLength: 8 }).map((services) => {
+    // A tenant's services are unique by environment and name (their key in the state store).
+    const unique = {
+      maxLength: 8,
+      selector: (s: { environment: string; service: string }) => `${s.environment}/${s.service}`,
+    };
+    return fc.uniqueArray(serviceArb(domain), unique).map((services) => {
       const base: PlanTenantEdgeInput = {
         tenant,
         zone: { hostedZoneId: 'Z1', domain },

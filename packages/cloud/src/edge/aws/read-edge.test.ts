@@ -92,6 +92,11 @@ describe('parseTenantEdgeInputs', () => {
     );
   });
 
+  it('refuses a service listed twice in one tenant', () => {
+    const twice = { ...good, services: [...good.services, ...good.services] };
+    expect(() => parseTenantEdgeInputs([twice])).toThrow(/service \S+ is listed twice; nothing was changed/);
+  });
+
   it('refuses a tenant listed twice', () => {
     expect(() => parseTenantEdgeInputs([good, good])).toThrow(/listed twice/);
   });

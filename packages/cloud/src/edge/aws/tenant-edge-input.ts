@@ -83,6 +83,16 @@ export function parseTenantEdgeInputs(tenants: readonly TenantEdgeInput[]): Tena
         `tenant ${result.data.tenant} is listed twice; nothing was changed.`,
       );
     seen.add(result.data.tenant);
+    const services = new Set<string>();
+    for (const service of result.data.services) {
+      const key = `${service.environment}/${service.service}`;
+      if (services.has(key))
+        throw new EdgeError(
+          'EDGE_INVALID_ROUTE',
+          `tenant ${result.data.tenant}: service ${key} is listed twice; nothing was changed.`,
+        );
+      services.add(key);
+    }
     return result.data as TenantEdgeInput;
   });
 }
