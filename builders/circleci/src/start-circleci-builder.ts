@@ -1,13 +1,12 @@
 import { GitHubInstallations, registryFor } from '@slipway/builder-docker';
 import { createQueues } from '@slipway/queue';
-import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
+import { LocalKeyCipher, loadSecretsKey, SecretsRepository } from '@slipway/secrets';
 import { createRepositories, createStateStore, PolicyStore } from '@slipway/state';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CircleciClient } from './api/circleci-client.js';
 import { storedCircleciSecrets } from './circleci-secrets.js';
 import type { CircleciBuilderConfig } from './config/circleci-config.js';
-import { loadSecretsKey } from './config/secrets-key.js';
 import { GitHubCircleciFeedback } from './feedback/circleci-check-run.js';
 import { startWebhookServer } from './webhooks/webhook-receiver.js';
 import { startCircleciWorker } from './worker/start-circleci-worker.js';
@@ -34,6 +33,9 @@ export async function startCircleciBuilder(options: {
 }): Promise<CircleciBuilder> {
   const { config, logger } = options;
   const { shared } = config;
+  // The controller's key (same source, same rules), so the tenants' CIRCLECI_TOKEN can be read.
+  // Loaded first: a bad key fails the start before any connection is opened.
+  const key = loadSecretsKey({ secretsKey: config.secretsKey, mode: shared.mode, dataDir: config.dataDir });
   const redis = new Redis(shared.redisUrl);
   redis.on('error', (error) => logger.error({ err: error }, 'Redis connection error'));
   const queues = createQueues({
@@ -45,7 +47,7 @@ export async function startCircleciBuilder(options: {
   const secrets = storedCircleciSecrets(
     new SecretsRepository({
       store,
-      cipher: new LocalKeyCipher({ keys: { local: loadSecretsKey(config) }, activeKeyId: 'local' }),
+      cipher: new LocalKeyCipher({ keys: { local: key }, activeKeyId: 'local' }),
     }),
   );
   const registry = registryFor(shared.registry);

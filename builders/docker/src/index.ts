@@ -56,7 +56,7 @@ export type { BuildJobDeps, BuildJobResult, SourceFor } from './worker/build-job
 export { BuildLogWriter } from './worker/build-log-writer.js';
 export { assertBuildAllowed, type PolicySource, policyTenantLimit } from './worker/build-policy.js';
 export { type BuildChange, nextBuildRecord } from './worker/build-record.js';
-export type { DeployQueue } from './worker/enqueue-deploy.js';
+export { type DeployQueue, enqueueDeploy } from './worker/enqueue-deploy.js';
 export { type CacheQuery, type PreviousImage, previousImageOf } from './worker/previous-image-of.js';
 export { type PullPreviousImageOptions, pullPreviousImage } from './worker/pull-previous-image.js';
 export { runBuildJob } from './worker/run-build-job.js';

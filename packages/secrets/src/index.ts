@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export { keyFromConfig } from './key-from-config.js';
 export type { KeyringOptions } from './keyring.js';
+export { loadSecretsKey, type SecretsKeySource } from './load-secrets-key.js';
 export { LocalDataKeyProvider } from './local-data-key-provider.js';
 export { LocalKeyCipher } from './local-key-cipher.js';
 export {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CircleciBuilder, circleciConfigFromEnv, startCircleciBuilder } from '@slipway/builder-circleci';
 import { builderConfigFromEnv, startBuilder } from '@slipway/builder-docker';
 import { type LocalEdge, LocalRegistry, startLocalEdge } from '@slipway/cloud';
 import { createControllerLogger } from '@slipway/controller';
@@ -50,6 +51,8 @@ export interface PushPlatform {
   readonly api: RunningApi | undefined;
   /** The local edge the controller keeps in step, when started with `edge: true` (implies `api`). */
   readonly edge: LocalEdge | undefined;
+  /** The CircleCI builder, when started with `circleci`: its webhook receiver is at `webhookUrl`. */
+  readonly circleciBuilder: CircleciBuilder | undefined;
   /** Sends a signed push webhook for `sha` on `branch`; returns GitHub's answer and the delivery id. */
   sendPush(
     sha: string,
@@ -87,6 +90,12 @@ export interface StartPushPlatformOptions {
   api?: boolean;
   /** Also run the local edge (on a free port), driven by that controller. */
   edge?: boolean;
+  /**
+   * Also run the CircleCI builder (builders/circleci, from its environment as its `main.ts` does)
+   * against this CircleCI API origin (the fake's `url`), its webhook receiver on a free port;
+   * `pollMs` is its polling fallback (SLIPWAY_CIRCLECI_POLL_MS, default 30 s).
+   */
+  circleci?: { apiUrl: string; pollMs?: number };
 }
 
 /**
@@ -146,6 +155,20 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     config: builderConfigFromEnv(env, dataDir),
     logger: plainLogger('builder-docker'),
   });
+  const circleciBuilder = options.circleci
+    ? await startCircleciBuilder({
+        config: circleciConfigFromEnv(
+          {
+            ...env,
+            CIRCLECI_URL: options.circleci.apiUrl,
+            SLIPWAY_CIRCLECI_WEBHOOK_PORT: '0',
+            ...(options.circleci.pollMs ? { SLIPWAY_CIRCLECI_POLL_MS: String(options.circleci.pollMs) } : {}),
+          },
+          dataDir,
+        ),
+        logger: plainLogger('builder-circleci'),
+      })
+    : undefined;
   const webhookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
   const edge = options.edge
     ? await startLocalEdge({ port: 0, logger: controllerLogger.child({ app: 'edge' }) })
@@ -177,6 +200,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     webhookUrl,
     api,
     edge,
+    circleciBuilder,
     async sendPush(sha, pushOptions = {}) {
       const payload = examplePayload('push', {
         repository: { owner, name, id: repositoryId },
@@ -211,6 +235,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
       closing ??= (async () => {
         await app.close();
         await builder.close();
+        await circleciBuilder?.close();
         await api?.close();
         await edge?.close();
         const repositories = await registry.listRepositories({ tenant }).catch(() => []);

@@ -1,12 +1,6 @@
-import {
-  type BuildChange,
-  buildIdFor,
-  type DeployQueue,
-  nextBuildRecord,
-  releaseIdFor,
-} from '@slipway/builder-docker';
+import { type BuildChange, buildIdFor, nextBuildRecord, releaseIdFor } from '@slipway/builder-docker';
 import type { Release } from '@slipway/core';
-import { type BuildJob, buildJobId, deployJobSchema } from '@slipway/queue';
+import { type BuildJob, buildJobId } from '@slipway/queue';
 import { buildKey, ConflictError, KEEP_DOCUMENT, type Repositories, releaseKey } from '@slipway/state';
 
 /** The ids of one run of a CircleCI build job: the same ones the native builder would use. */
@@ -85,22 +79,4 @@ export function releaseOf(run: CircleciRun, image: { reference: string; digest: 
     origin: { installationId: job.installationId, repository: job.repository, ref: job.ref },
     createdAt: at.toISOString(),
   };
-}
-
-/** The deploy job, exactly as the native builder enqueues it (job id = release id, so once). */
-export async function enqueueDeploy(deploys: DeployQueue, run: CircleciRun, release: Release): Promise<void> {
-  const { job } = run;
-  const data = deployJobSchema.parse({
-    tenant: release.tenant,
-    environment: release.environment,
-    service: release.service,
-    releaseId: release.id,
-    commit: job.commit,
-    ref: job.ref,
-    installationId: job.installationId,
-    repository: job.repository,
-    deliveryId: job.deliveryId,
-    ...(job.serviceDefaults ? { serviceDefaults: job.serviceDefaults } : {}),
-  });
-  await deploys.add('deploy', data, { jobId: release.id });
 }

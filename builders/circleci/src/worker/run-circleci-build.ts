@@ -2,6 +2,7 @@ import {
   BuildLogWriter,
   BuildSupersededError,
   type DeployQueue,
+  enqueueDeploy,
   type PolicySource,
 } from '@slipway/builder-docker';
 import type { ImageRegistry } from '@slipway/cloud';
@@ -18,7 +19,6 @@ import { CircleciError } from '../errors.js';
 import { type CircleciFeedback, checkRunText, noCircleciFeedback } from '../feedback/circleci-check-run.js';
 import {
   circleciRunOf,
-  enqueueDeploy,
   findRelease,
   recordCircleciBuild,
   recordRelease,
