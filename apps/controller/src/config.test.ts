@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { awsEdgeSettings } from './aws-edge-config.js';
 import { ConfigError, controllerConfigFromEnv } from './config.js';
 
 describe('controllerConfigFromEnv', () => {
@@ -76,6 +77,64 @@ describe('controllerConfigFromEnv', () => {
       stateBucket: 'acme-state',
       leaseTable: 'acme-lease',
       leaseTtlMs: 3000,
+    });
+  });
+
+  describe('the AWS edge settings', () => {
+    const aws = {
+      SLIPWAY_MODE: 'aws',
+      AWS_REGION: 'eu-west-1',
+      SLIPWAY_STATE_BUCKET: 'slipway-state',
+      SLIPWAY_LEASE_TABLE: 'slipway-lease',
+      SLIPWAY_SECRETS_KEY: 'a'.repeat(44),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    };
+    const edge = {
+      SLIPWAY_APPS_DOMAIN: 'apps.example.com',
+      SLIPWAY_HOSTED_ZONE_ID: 'Z0123456789ABC',
+      SLIPWAY_VPC_ID: 'vpc-0a1b2c3d',
+      SLIPWAY_SUBNETS: 'subnet-01, subnet-02',
+    };
+
+    const settingsOf = (env: Record<string, string>) => {
+      const config = controllerConfigFromEnv(env, '/');
+      if (config.mode !== 'aws') throw new Error('expected AWS mode');
+      return awsEdgeSettings(config);
+    };
+
+    it('is off when none is set, and gives each tenant <tenant>.<apps domain> in the zone when all are', () => {
+      expect(settingsOf(aws)).toBeUndefined();
+      const settings = settingsOf({
+        ...aws,
+        ...edge,
+        SLIPWAY_TENANT_ZONES: 'beta=ZBETA0001:beta.example.org',
+      });
+      expect(settings?.network).toEqual({
+        vpcId: 'vpc-0a1b2c3d',
+        subnets: ['subnet-01', 'subnet-02'],
+        securityGroups: [],
+      });
+      expect(settings?.zoneOf('acme')).toEqual({
+        hostedZoneId: 'Z0123456789ABC',
+        domain: 'acme.apps.example.com',
+      });
+      expect(settings?.zoneOf('beta')).toEqual({ hostedZoneId: 'ZBETA0001', domain: 'beta.example.org' });
+    });
+
+    it('names what is missing once any is set, and what is malformed', () => {
+      expect(() => controllerConfigFromEnv({ ...aws, SLIPWAY_APPS_DOMAIN: 'apps.example.com' }, '/')).toThrow(
+        /SLIPWAY_HOSTED_ZONE_ID: set SLIPWAY_HOSTED_ZONE_ID[\s\S]*SLIPWAY_VPC_ID: [\s\S]*SLIPWAY_SUBNETS: /,
+      );
+      expect(() => controllerConfigFromEnv({ ...aws, ...edge, SLIPWAY_SUBNETS: 'subnet-01' }, '/')).toThrow(
+        /SLIPWAY_SUBNETS: at least two subnets/,
+      );
+      const { REDIS_URL: _, ...withoutRedis } = aws;
+      expect(() => controllerConfigFromEnv({ ...withoutRedis, ...edge }, '/')).toThrow(
+        /REDIS_URL: set REDIS_URL/,
+      );
+      expect(() =>
+        controllerConfigFromEnv({ ...aws, ...edge, SLIPWAY_TENANT_ZONES: 'acme:Z1' }, '/'),
+      ).toThrow(/SLIPWAY_TENANT_ZONES: 'acme:Z1' is not <tenant>=<hosted zone id>:<domain>/);
     });
   });
 });

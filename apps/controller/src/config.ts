@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { awsEdgeFields, awsEdgeVariables, checkAwsEdgeFields } from './aws-edge-config.js';
 import { DEFAULT_SERVICE_URL_TEMPLATE } from './deploy-feedback/rollout-feedback.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -72,26 +73,29 @@ const localConfig = z.object({
     .default('127.0.0.1:5000'),
 });
 
-const awsConfig = z.object({
-  mode: z.literal('aws'),
-  ...common,
-  region: z.string({ error: 'set AWS_REGION, e.g. us-east-1' }).min(1, 'set AWS_REGION, e.g. us-east-1'),
-  /** AWS_ENDPOINT_URL: moto_server in tests and local AWS mode; unset against real AWS. */
-  endpoint: z.url().optional(),
-  stateBucket: z
-    .string({ error: 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state' })
-    .min(3, 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state'),
-  statePrefix: z.string().default(''),
-  leaseTable: z
-    .string({ error: 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease' })
-    .min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
-  secretsKey: z.string({ error: 'set SLIPWAY_SECRETS_KEY to 32 random bytes (openssl rand -base64 32)' }),
-  /** Images live on this registry instead of ECR (tests against moto only, as for the builder). */
-  ecrPushRegistry: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$/, 'a registry host:port without a scheme')
-    .optional(),
-});
+const awsConfig = z
+  .object({
+    mode: z.literal('aws'),
+    ...common,
+    region: z.string({ error: 'set AWS_REGION, e.g. us-east-1' }).min(1, 'set AWS_REGION, e.g. us-east-1'),
+    /** AWS_ENDPOINT_URL: moto_server in tests and local AWS mode; unset against real AWS. */
+    endpoint: z.url().optional(),
+    stateBucket: z
+      .string({ error: 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state' })
+      .min(3, 'set SLIPWAY_STATE_BUCKET to the S3 bucket that holds the state'),
+    statePrefix: z.string().default(''),
+    leaseTable: z
+      .string({ error: 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease' })
+      .min(3, 'set SLIPWAY_LEASE_TABLE to the DynamoDB table that holds the lease'),
+    secretsKey: z.string({ error: 'set SLIPWAY_SECRETS_KEY to 32 random bytes (openssl rand -base64 32)' }),
+    /** Images live on this registry instead of ECR (tests against moto only, as for the builder). */
+    ecrPushRegistry: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$/, 'a registry host:port without a scheme')
+      .optional(),
+    ...awsEdgeFields,
+  })
+  .superRefine(checkAwsEdgeFields);
 
 export const controllerConfigSchema = z.discriminatedUnion('mode', [localConfig, awsConfig]);
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;
@@ -124,6 +128,7 @@ const variables: Record<string, string> = {
   statePrefix: 'SLIPWAY_STATE_PREFIX',
   leaseTable: 'SLIPWAY_LEASE_TABLE',
   ecrPushRegistry: 'SLIPWAY_ECR_PUSH_REGISTRY',
+  ...awsEdgeVariables,
 };
 
 export class ConfigError extends Error {

@@ -1,16 +1,19 @@
 import { StateAuditLog } from '@slipway/audit';
-import type { Edge } from '@slipway/cloud';
+import type { Edge, TenantEdge } from '@slipway/cloud';
 import { TokenService, UserDirectory } from '@slipway/identity';
 import { LeaderElector } from '@slipway/lease';
-import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
+import { LocalKeyCipher, loadSecretsKey, SecretsRepository } from '@slipway/secrets';
 import { createRepositories, Installations, PolicyStore } from '@slipway/state';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiServices } from './api/services.js';
+import type { AwsEdgeSettings } from './aws-edge-config.js';
 import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
 import type { ControllerConfig } from './config.js';
+import { awsEdgeSyncLoop } from './edge/aws-edge-sync-loop.js';
+import { edgeStatusStore } from './edge/edge-status.js';
 import { edgeSyncLoop } from './edge/edge-sync-loop.js';
 import { GitHubUserClient } from './github/github-user-client.js';
 import { createHostServices, type HostServicesOptions } from './hosts/host-services.js';
@@ -22,7 +25,6 @@ import { createControllerMetrics } from './metrics.js';
 import type { SchedulerLoopOptions } from './scheduler/scheduler-loop.js';
 import { SchedulerSignals } from './scheduler/scheduler-signals.js';
 import { schedulingOf } from './scheduling.js';
-import { loadSecretsKey } from './secrets-key.js';
 import { createServer } from './server.js';
 
 export interface Controller {
@@ -49,6 +51,12 @@ export interface ControllerOptions {
   hosts?: Pick<HostServicesOptions, 'heartbeatTtlMs'>;
   /** A local edge (`startLocalEdge`) this replica keeps in step with healthy allocations, leader or not. */
   edge?: Edge;
+  /**
+   * The AWS edge (ALB, Route53, ACM) the leader keeps in step with services and healthy
+   * allocations (needs Redis); `zoneOf` and `resyncMs` as {@link awsEdgeSettings} gives them.
+   */
+  awsEdge?: { edge: TenantEdge } & Pick<AwsEdgeSettings, 'zoneOf'> &
+    Partial<Pick<AwsEdgeSettings, 'resyncMs'>>;
   /** The scheduler's timings (tests shorten them). */
   scheduler?: Pick<
     SchedulerLoopOptions,
@@ -99,7 +107,10 @@ export async function createController(options: ControllerOptions): Promise<Cont
     policies: new PolicyStore({ store }),
     secrets: new SecretsRepository({
       store,
-      cipher: new LocalKeyCipher({ keys: { local: loadSecretsKey(config) }, activeKeyId: 'local' }),
+      cipher: new LocalKeyCipher({
+        keys: { local: loadSecretsKey(secretsKeySource(config)) },
+        activeKeyId: 'local',
+      }),
     }),
     installations: new Installations({ store }),
     buildLogs: new BuildLogReader({
@@ -117,6 +128,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       logger: logger.child({ component: 'hosts' }),
     }),
     scheduler: redis ? new SchedulerSignals({ redis, prefix: config.redisPrefix }) : undefined,
+    edgeStatus: redis ? edgeStatusStore(redis, config.redisPrefix) : undefined,
     registry: backends.registry,
     github: new GitHubUserClient({ baseUrl: config.githubApiUrl }),
     logger,
@@ -152,8 +164,25 @@ export async function createController(options: ControllerOptions): Promise<Cont
       : [],
     { store: backends.store, logger, metrics },
   );
+  const awsEdge =
+    options.awsEdge && redis && status && services.edgeStatus
+      ? awsEdgeSyncLoop({
+          edge: options.awsEdge.edge,
+          zoneOf: options.awsEdge.zoneOf,
+          ...(options.awsEdge.resyncMs ? { resyncMs: options.awsEdge.resyncMs } : {}),
+          repos: services.repos,
+          desired: services.hosts.desired,
+          status,
+          policies: services.policies,
+          drainMs: config.drainMs,
+          statuses: services.edgeStatus,
+          redis,
+          prefix: config.redisPrefix,
+        })
+      : undefined;
+  if (options.awsEdge && !awsEdge) throw new Error('the AWS edge needs Redis (REDIS_URL)');
   const loops = new LeaderLoops({
-    loops: [leaderRecordLoop(), ...scheduling.loops, ...(options.loops ?? [])],
+    loops: [leaderRecordLoop(), ...scheduling.loops, ...(awsEdge ? [awsEdge] : []), ...(options.loops ?? [])],
     store: backends.store,
     fenceFamily: config.leaseName,
     logger,
@@ -195,5 +224,14 @@ export async function createController(options: ControllerOptions): Promise<Cont
       })();
       return stopping;
     },
+  };
+}
+
+/** Where the key that encrypts secret env vars comes from (AWS mode must be given it). */
+function secretsKeySource(config: ControllerConfig) {
+  return {
+    secretsKey: config.secretsKey,
+    mode: config.mode,
+    dataDir: config.mode === 'local' ? config.dataDir : '',
   };
 }

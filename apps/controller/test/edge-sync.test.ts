@@ -10,9 +10,8 @@ import { type EdgeRoute, type LocalEdge, startLocalEdge } from '@slipway/cloud';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { desiredKey } from '../src/hosts/desired-allocations.js';
-import { HostStatusStore } from '../src/hosts/host-status-store.js';
 import { type Harness, makeTenant, makeUser, startHarness } from './support/api-harness.js';
+import { startFakeAgent } from './support/fake-agent.js';
 import { sampleRelease, sampleService } from './support/records.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -77,7 +76,7 @@ describe('edge sync', () => {
   let edge: LocalEdge;
   const updates: EdgeRoute[][] = [];
   const host = `web.${tenant}.localhost`;
-  let agent: NodeJS.Timeout;
+  let stopAgent: () => void;
 
   beforeAll(async () => {
     edge = await startLocalEdge({ port: 0, logger: pino({ level: 'silent' }) });
@@ -95,26 +94,18 @@ describe('edge sync', () => {
       status: 'ready',
     });
     // A fake agent: whatever h-1 is asked to run, it runs healthy at the test's backend.
-    const status = new HostStatusStore({ redis, prefix });
-    agent = setInterval(async () => {
-      const desired = await harness.controller.services.hosts.desired
-        .get(desiredKey(tenant, 'h-1'))
-        .catch(() => undefined);
-      const at = new Date().toISOString();
-      const allocations = (desired?.value.allocations ?? []).map((a) => ({
-        allocation: a.allocation,
-        state: 'running' as const,
-        containerId: `c-${a.allocation}`,
-        message: null,
-        at,
-        endpoint: { address: '127.0.0.1', port: backendPort },
-      }));
-      await status.recordHeartbeat({ tenant, host: 'h-1', at, allocations }).catch(() => undefined);
-    }, 100);
+    stopAgent = startFakeAgent({
+      harness,
+      redis,
+      prefix,
+      tenant,
+      host: 'h-1',
+      endpoint: () => ({ address: '127.0.0.1', port: backendPort }),
+    });
   });
 
   afterAll(async () => {
-    clearInterval(agent);
+    stopAgent();
     await harness.close();
     await edge.close();
   });

@@ -44,14 +44,14 @@ describe('three controller replicas', () => {
     await cluster.waitForLeader({ timeoutMs: ttlMs + 1000 });
     const counts: number[] = [];
     const until = performance.now() + 20_000;
-    while (performance.now() < until) {
+    // 20 s and at least 150 samples: on a loaded machine a sample takes longer, the check no less.
+    while (performance.now() < until || counts.length <= 150) {
       counts.push((await cluster.leaders()).length);
       await sleep(50);
     }
-    expect(counts.length).toBeGreaterThan(150);
     expect(counts.filter((n) => n !== 1)).toEqual([]);
     expect(cluster.replicas.flatMap(crashes)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('elect a new leader within ttl + 1 s after kill -9 of the leader', async () => {
     cluster = new ControllerCluster({ name: `${prefix}-b`, env });

@@ -154,7 +154,12 @@ describe('the scheduler', () => {
         Array.from({ length: replicas }, (_, slot) => `web/${slot}@r-web-1`).sort(),
       );
     }
-    const verdicts = await harness.controller.services.scheduler!.read(tenant);
+    // The verdict is written after the placement it describes.
+    const verdicts = await until(
+      'the verdict of 1 replica',
+      () => harness.controller.services.scheduler!.read(tenant),
+      (v) => v.get('production/web')?.replicas === 1,
+    );
     expect(verdicts.get('production/web')).toMatchObject({
       release: 'r-web-1',
       replicas: 1,

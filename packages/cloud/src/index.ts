@@ -28,6 +28,7 @@ export {
 export {
   createHostedZone,
   deleteHostedZone,
+  describeTenantEdge,
   listTenantEdgeResources,
   motoDefaultNetwork,
   type TaggedEdgeResources,
@@ -44,6 +45,7 @@ export {
   edgeRouteSchema,
   parseEdgeRoutes,
   routeKey,
+  serviceLabel,
 } from './edge/edge-route.js';
 export type { EdgeFailureCause, EdgeStats } from './edge/edge-stats.js';
 export { type LocalEdge, type LocalEdgeOptions, startLocalEdge } from './edge/local-edge.js';

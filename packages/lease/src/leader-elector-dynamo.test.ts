@@ -109,11 +109,11 @@ describe('LeaderElector on DynamoDB (moto)', () => {
 
       const counts: number[] = [];
       const sampleUntil = performance.now() + 5000;
-      while (performance.now() < sampleUntil) {
+      // 5 s and at least 80 samples: on a loaded machine a sample takes longer, the check no less.
+      while (performance.now() < sampleUntil || counts.length <= 80) {
         counts.push(leaders().length);
         await sleep(50);
       }
-      expect(counts.length).toBeGreaterThan(80);
       expect(counts.filter((n) => n !== 1)).toEqual([]);
 
       // Crash: the leader's process freezes — no more renewals, no release, no answers at all.

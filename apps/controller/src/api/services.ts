@@ -6,9 +6,11 @@ import type { SecretsRepository } from '@slipway/secrets';
 import type { Installations, PolicyStore, Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
 import type { BuildLogReader } from '../build-logs/build-log-reader.js';
+import type { ServiceEdgeStatus } from '../edge/edge-status.js';
 import type { GitHubUserClient } from '../github/github-user-client.js';
 import type { HostServices } from '../hosts/host-services.js';
 import type { ControllerMetrics } from '../metrics.js';
+import type { ServiceVerdicts } from '../redis/service-verdicts.js';
 import type { SchedulerSignals } from '../scheduler/scheduler-signals.js';
 
 /** Everything route handlers may use; built once by the controller and passed in (no singletons). */
@@ -27,6 +29,8 @@ export interface ApiServices {
   hosts: HostServices;
   /** Wakes the leader's scheduler and reads its verdicts; undefined without `REDIS_URL`. */
   scheduler: SchedulerSignals | undefined;
+  /** What the AWS edge made of each service at its last pass; undefined without `REDIS_URL`. */
+  edgeStatus: ServiceVerdicts<ServiceEdgeStatus> | undefined;
   /** The platform's registry (local registry or ECR): digests of image services, pull credentials for agents. */
   registry: ImageRegistry | undefined;
   /** GitHub, asked with a user's own token (binding checks). */

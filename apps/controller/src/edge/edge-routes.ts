@@ -10,24 +10,8 @@ import type { HostObservedAllocation } from '../hosts/host-status-store.js';
 export function edgeRoutesFor(
   tenant: string,
   services: readonly Service[],
-  desired: ReadonlyMap<string, readonly AllocationSpec[]>,
-  observed: ReadonlyMap<string, HostObservedAllocation>,
+  endpoints: ReadonlyMap<string, readonly TrafficEndpoint[]>,
 ): EdgeRoute[] {
-  const backends = new Map<string, { id: string; address: string }[]>();
-  for (const specs of desired.values()) {
-    for (const spec of specs) {
-      if (spec.drainingSince !== undefined) continue;
-      const seen = observed.get(spec.allocation);
-      if (seen?.state !== 'running' || !seen.endpoint) continue;
-      const key = `${spec.environment}/${spec.service}`;
-      const list = backends.get(key) ?? [];
-      list.push({
-        id: spec.allocation,
-        address: `http://${hostPort(seen.endpoint.address)}:${seen.endpoint.port}`,
-      });
-      backends.set(key, list);
-    }
-  }
   return [...services]
     .sort((a, b) => (`${a.environment}/${a.name}` < `${b.environment}/${b.name}` ? -1 : 1))
     .map((service) => {
@@ -35,11 +19,43 @@ export function edgeRoutesFor(
       return {
         ...route,
         hostnames: [defaultHostname(route), ...service.domains],
-        backends: (backends.get(`${service.environment}/${service.name}`) ?? []).sort((a, b) =>
-          a.id < b.id ? -1 : 1,
-        ),
+        backends: (endpoints.get(`${service.environment}/${service.name}`) ?? []).map(({ id, endpoint }) => ({
+          id,
+          address: `http://${hostPort(endpoint.address)}:${endpoint.port}`,
+        })),
       };
     });
+}
+
+/** An allocation that should take traffic, and where its agent says it answers. */
+export interface TrafficEndpoint {
+  id: string;
+  endpoint: { address: string; port: number };
+}
+
+/**
+ * The allocations that should take traffic, by `<environment>/<service>`, in id order: desired,
+ * not draining, reported `running` (passing their health check) with an endpoint. Both edges
+ * (local and AWS) serve exactly these.
+ */
+export function trafficEndpoints(
+  desired: ReadonlyMap<string, readonly AllocationSpec[]>,
+  observed: ReadonlyMap<string, HostObservedAllocation>,
+): Map<string, TrafficEndpoint[]> {
+  const endpoints = new Map<string, TrafficEndpoint[]>();
+  for (const specs of desired.values()) {
+    for (const spec of specs) {
+      if (spec.drainingSince !== undefined) continue;
+      const seen = observed.get(spec.allocation);
+      if (seen?.state !== 'running' || !seen.endpoint) continue;
+      const key = `${spec.environment}/${spec.service}`;
+      const list = endpoints.get(key) ?? [];
+      list.push({ id: spec.allocation, endpoint: seen.endpoint });
+      endpoints.set(key, list);
+    }
+  }
+  for (const list of endpoints.values()) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return endpoints;
 }
 
 /** IPv6 addresses go in brackets in a URL. */

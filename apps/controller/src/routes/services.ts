@@ -10,7 +10,7 @@ import { deleteService } from '../service-changes/delete-service.js';
 import { parseCreateRequest } from '../service-changes/parse-create-request.js';
 import { scaleService } from '../service-changes/scale-service.js';
 import { listAllocations } from '../service-changes/service-allocations.js';
-import { readPlacements } from '../service-changes/service-placement.js';
+import { readServiceVerdicts } from '../service-changes/service-placement.js';
 import { serviceDetailView, serviceRecordView, serviceView } from '../service-changes/service-views.js';
 import { listTenantServices } from '../service-changes/tenant-services.js';
 
@@ -53,7 +53,7 @@ export const serviceRoutes = [
     id: 'services.list',
     method: 'GET',
     url: '/v1/tenants/:tenant/services',
-    summary: "The tenant's services with the scheduler's placement of each",
+    summary: "The tenant's services with the scheduler's placement and the AWS edge's status of each",
     tags: ['services'],
     auth: auth.viewer,
     params: tenantParams,
@@ -61,8 +61,14 @@ export const serviceRoutes = [
     response: z.object({ items: z.array(serviceView) }),
     handler: async ({ params, query, services }) => {
       const all = await listTenantServices(services, params.tenant, query.environment);
-      const placementOf = await readPlacements(services, params.tenant);
-      return { items: all.map((s) => ({ ...s, placement: placementOf(s.environment, s.name) })) };
+      const verdicts = await readServiceVerdicts(services, params.tenant);
+      return {
+        items: all.map((s) => ({
+          ...s,
+          placement: verdicts.placement(s.environment, s.name),
+          edge: verdicts.edge(s.environment, s.name),
+        })),
+      };
     },
   }),
   defineRoute({
@@ -79,12 +85,17 @@ export const serviceRoutes = [
         serviceKey({ tenant: params.tenant, environment: params.environment, name: params.service }),
       );
       if (!stored) throw ApiError.notFound(`service '${params.environment}/${params.service}'`);
-      const placementOf = await readPlacements(services, params.tenant);
+      const verdicts = await readServiceVerdicts(services, params.tenant);
       const allocations = await listAllocations(services, params.tenant, {
         environment: params.environment,
         service: params.service,
       });
-      return { ...stored.value, placement: placementOf(params.environment, params.service), allocations };
+      return {
+        ...stored.value,
+        placement: verdicts.placement(params.environment, params.service),
+        edge: verdicts.edge(params.environment, params.service),
+        allocations,
+      };
     },
   }),
   defineRoute({

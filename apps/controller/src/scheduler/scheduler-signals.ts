@@ -1,6 +1,7 @@
 import type { Unplaced } from '@slipway/core';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { ServiceVerdicts, verdictField } from '../redis/service-verdicts.js';
 
 /**
  * How the API and the leader's scheduler talk, through Redis (DESIGN.md §4 rule 8: changes travel
@@ -29,15 +30,21 @@ export const servicePlacementSchema = z
   .meta({ id: 'ServicePlacement' });
 export type ServicePlacement = z.infer<typeof servicePlacementSchema> & { unplaced: Unplaced[] };
 
-export const placementField = (environment: string, service: string) => `${environment}/${service}`;
+export const placementField = verdictField;
 
 export class SchedulerSignals {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #placements: ServiceVerdicts<ServicePlacement>;
 
   constructor(options: { redis: Redis; prefix: string }) {
     this.#redis = options.redis;
     this.#prefix = options.prefix;
+    this.#placements = new ServiceVerdicts({
+      redis: options.redis,
+      key: (tenant) => placementKey(options.prefix, tenant),
+      schema: servicePlacementSchema as z.ZodType<ServicePlacement>,
+    });
   }
 
   /** Asks the leader to replan `tenant` now (the periodic resync would, later). */
@@ -46,30 +53,12 @@ export class SchedulerSignals {
   }
 
   /** The last plan's verdict per service of `tenant`, keyed `<environment>/<service>`. */
-  async read(tenant: string): Promise<Map<string, ServicePlacement>> {
-    const raw = await this.#redis.hgetall(placementKey(this.#prefix, tenant));
-    const statuses = new Map<string, ServicePlacement>();
-    for (const [field, value] of Object.entries(raw)) {
-      try {
-        const parsed = servicePlacementSchema.safeParse(JSON.parse(value));
-        if (parsed.success) statuses.set(field, parsed.data);
-      } catch {
-        // Not JSON: skipped; the next plan overwrites it.
-      }
-    }
-    return statuses;
+  read(tenant: string): Promise<Map<string, ServicePlacement>> {
+    return this.#placements.read(tenant);
   }
 
   /** Replaces the tenant's verdicts with `statuses` in one transaction (services gone drop out). */
-  async write(tenant: string, statuses: ReadonlyMap<string, ServicePlacement>): Promise<void> {
-    const key = placementKey(this.#prefix, tenant);
-    const transaction = this.#redis.multi().del(key);
-    if (statuses.size > 0)
-      transaction.hset(
-        key,
-        Object.fromEntries([...statuses].map(([field, s]) => [field, JSON.stringify(s)])),
-      );
-    const results = await transaction.exec();
-    for (const [error] of results ?? []) if (error) throw error;
+  write(tenant: string, statuses: ReadonlyMap<string, ServicePlacement>): Promise<void> {
+    return this.#placements.write(tenant, statuses);
   }
 }

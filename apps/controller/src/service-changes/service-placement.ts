@@ -1,19 +1,42 @@
 import type { ApiServices } from '../api/services.js';
+import type { ServiceEdgeStatus } from '../edge/edge-status.js';
+import type { ServiceVerdicts } from '../redis/service-verdicts.js';
 import { placementField, type ServicePlacement } from '../scheduler/scheduler-signals.js';
 
+/** What the leader's loops last made of each of a tenant's services, for the service views. */
+export interface ServiceVerdictsOf {
+  placement(environment: string, service: string): ServicePlacement | null;
+  edge(environment: string, service: string): ServiceEdgeStatus | null;
+}
+
 /**
- * The scheduler's verdicts for the tenant (empty without Redis). A Redis failure is logged and
- * read as "no verdict yet": the services themselves are still worth showing.
+ * The scheduler's and the AWS edge's verdicts for the tenant (none without Redis). A Redis
+ * failure is logged and read as "no verdict yet": the services themselves are still worth showing.
  */
-export async function readPlacements(
-  services: Pick<ApiServices, 'scheduler' | 'logger'>,
+export async function readServiceVerdicts(
+  services: Pick<ApiServices, 'scheduler' | 'edgeStatus' | 'logger'>,
   tenant: string,
-): Promise<(environment: string, service: string) => ServicePlacement | null> {
-  let verdicts = new Map<string, ServicePlacement>();
+): Promise<ServiceVerdictsOf> {
+  const [placements, edges] = await Promise.all([
+    readOrEmpty(services.scheduler, tenant, services, 'the scheduler’s placements'),
+    readOrEmpty(services.edgeStatus, tenant, services, 'the edge statuses'),
+  ]);
+  return {
+    placement: (environment, service) => placements.get(placementField(environment, service)) ?? null,
+    edge: (environment, service) => edges.get(placementField(environment, service)) ?? null,
+  };
+}
+
+async function readOrEmpty<T>(
+  verdicts: Pick<ServiceVerdicts<T>, 'read'> | undefined,
+  tenant: string,
+  { logger }: Pick<ApiServices, 'logger'>,
+  what: string,
+): Promise<Map<string, T>> {
   try {
-    verdicts = (await services.scheduler?.read(tenant)) ?? verdicts;
+    return (await verdicts?.read(tenant)) ?? new Map();
   } catch (error) {
-    services.logger.warn({ err: error, tenant }, 'could not read the scheduler’s placements; shown as null');
+    logger.warn({ err: error, tenant }, `could not read ${what}; shown as null`);
+    return new Map();
   }
-  return (environment, service) => verdicts.get(placementField(environment, service)) ?? null;
 }

@@ -1,5 +1,6 @@
 import { observedAllocationSchema, recordIdSchema, serviceSchema } from '@slipway/core';
 import { z } from 'zod';
+import { serviceEdgeStatusSchema } from '../edge/edge-status.js';
 import { servicePlacementSchema } from '../scheduler/scheduler-signals.js';
 
 export const serviceRecordView = serviceSchema.meta({ id: 'Service' });
@@ -26,10 +27,16 @@ const placement = servicePlacementSchema
     "The scheduler's last verdict: replicas placed and why the rest are not; null before its first plan",
   );
 
-/** A service with the scheduler's verdict. */
-export const serviceView = serviceSchema.extend({ placement }).meta({ id: 'ServiceView' });
+const edge = serviceEdgeStatusSchema
+  .nullable()
+  .describe(
+    "The AWS edge's last pass over the service (load balancer, rules, records, certificate); null without an AWS edge",
+  );
 
-/** One service with its verdict and its allocations. */
+/** A service with the scheduler's and the edge's verdicts. */
+export const serviceView = serviceSchema.extend({ placement, edge }).meta({ id: 'ServiceView' });
+
+/** One service with its verdicts and its allocations. */
 export const serviceDetailView = serviceSchema
-  .extend({ placement, allocations: z.array(allocationView) })
+  .extend({ placement, edge, allocations: z.array(allocationView) })
   .meta({ id: 'ServiceDetail' });

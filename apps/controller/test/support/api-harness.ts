@@ -27,7 +27,7 @@ export interface Harness {
 
 export async function startHarness(
   env: Record<string, string> = {},
-  options: Pick<ControllerOptions, 'buildLogs' | 'hosts' | 'scheduler' | 'edge'> = {},
+  options: Pick<ControllerOptions, 'buildLogs' | 'hosts' | 'scheduler' | 'edge' | 'awsEdge'> = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-api-'));
   const config = controllerConfigFromEnv(

@@ -66,8 +66,12 @@ export function parseEdgeRoutes(routes: readonly EdgeRoute[]): EdgeRoute[] {
  * `<service>-<environment>.<tenant>.localhost` in any other environment.
  */
 export function defaultHostname(route: Pick<EdgeRoute, 'tenant' | 'service' | 'environment'>): string {
-  const label = route.environment === 'production' ? route.service : `${route.service}-${route.environment}`;
-  return `${label}.${route.tenant}.localhost`;
+  return `${serviceLabel(route)}.${route.tenant}.localhost`;
+}
+
+/** The first label of a service's default host name: `<service>` in production, `<service>-<environment>` elsewhere. */
+export function serviceLabel(route: Pick<EdgeRoute, 'service' | 'environment'>): string {
+  return route.environment === 'production' ? route.service : `${route.service}-${route.environment}`;
 }
 
 /** `tenant/service/environment`: a route's identity in logs and round-robin state. */

@@ -7,6 +7,7 @@ import {
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
+  DescribeTargetHealthCommand,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -107,11 +108,15 @@ export async function listTenantEdgeResources(
   const listenerArns: string[] = [];
   const ruleArns: string[] = [];
   for (const arn of lbArns) {
-    const listeners = await clients.elb.send(new DescribeListenersCommand({ LoadBalancerArn: arn }));
-    for (const listener of listeners.Listeners ?? []) {
+    const listeners = await goneIsEmpty(
+      clients.elb.send(new DescribeListenersCommand({ LoadBalancerArn: arn })),
+    );
+    for (const listener of listeners?.Listeners ?? []) {
       listenerArns.push(listener.ListenerArn!);
-      const rules = await clients.elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn! }));
-      for (const rule of rules.Rules ?? []) if (!rule.IsDefault) ruleArns.push(rule.RuleArn!);
+      const rules = await goneIsEmpty(
+        clients.elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn! })),
+      );
+      for (const rule of rules?.Rules ?? []) if (!rule.IsDefault) ruleArns.push(rule.RuleArn!);
     }
   }
   const groupArns: string[] = [];
@@ -142,4 +147,41 @@ export async function listTenantEdgeResources(
 export async function describeCertificate(clients: EdgeClients, arn: string) {
   const answer = await clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
   return answer.Certificate;
+}
+
+/** A tenant's load balancers (name → scheme) and target groups (name → registered, non-draining targets). */
+export async function describeTenantEdge(
+  clients: EdgeClients,
+  tenant: string,
+): Promise<{ loadBalancers: Record<string, string>; targets: Record<string, string[]> }> {
+  const resources = await listTenantEdgeResources(clients, tenant);
+  const loadBalancers: Record<string, string> = {};
+  for await (const page of paginateDescribeLoadBalancers({ client: clients.elb }, {}))
+    for (const lb of page.LoadBalancers ?? [])
+      if (resources.loadBalancers.includes(lb.LoadBalancerArn!))
+        loadBalancers[lb.LoadBalancerName!] = lb.Scheme!;
+  const targets: Record<string, string[]> = {};
+  for await (const page of paginateDescribeTargetGroups({ client: clients.elb }, {}))
+    for (const group of page.TargetGroups ?? []) {
+      if (!resources.targetGroups.includes(group.TargetGroupArn!)) continue;
+      const health = await goneIsEmpty(
+        clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn! })),
+      );
+      if (!health) continue;
+      targets[group.TargetGroupName!] = (health.TargetHealthDescriptions ?? [])
+        .filter((t) => t.TargetHealth?.State !== 'draining')
+        .map((t) => `${t.Target!.Id}:${t.Target!.Port}`)
+        .sort();
+    }
+  return { loadBalancers, targets };
+}
+
+/** A resource deleted between its listing and its description (an edge working meanwhile) is not there. */
+async function goneIsEmpty<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (/NotFound/.test((error as Error).name)) return undefined;
+    throw error;
+  }
 }
