@@ -4,6 +4,8 @@
 import { resolve } from 'node:path';
 import { type LocalEdge, startLocalEdge } from '@slipway/cloud';
 import {
+  awsEdgeFromConfig,
+  type Backends,
   ConfigError,
   type Controller,
   type ControllerConfig,
@@ -20,6 +22,8 @@ import {
   servicesConfigFromEnv,
 } from '@slipway/devenv';
 import { bootstrapAdmin } from '@slipway/identity';
+import { DynamoLeaseBackend } from '@slipway/lease';
+import { S3StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
 import { startLocalHost } from './local-host.js';
 import { PushPathError, startPushPath } from './push-path.js';
@@ -73,16 +77,19 @@ export interface LocalPlatform {
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const { cwd, envFile } = options;
   const services = servicesConfigFromEnv(options.env, cwd);
+  // AWS mode against moto (AWS_ENDPOINT_URL): moto is one of the components to start.
+  const againstMoto = options.env.SLIPWAY_MODE === 'aws' && Boolean(options.env.AWS_ENDPOINT_URL);
   try {
     const states = await ensureServices({
       config: services,
-      only: ['redis', 'docker', 'registry', 'base-image'],
+      only: ['redis', 'docker', 'registry', 'base-image', ...(againstMoto ? (['moto'] as const) : [])],
     });
     console.log('slipway: real components');
     console.log(`  redis       ${states.redis}  ${services.redisUrl}`);
     console.log(`  docker      ${states.docker}  ${services.dockerSocket}`);
     console.log(`  registry    ${states.registry}  http://${services.registryAddress}`);
     console.log(`  base image  ${states['base-image']}  ${services.baseImage}`);
+    if (againstMoto) console.log(`  moto        ${states.moto}  ${services.awsEndpoint}`);
   } catch (error) {
     if (error instanceof MissingDependencyError || error instanceof ServiceNotReadyError)
       throw new LocalPlatformError(error.message, 1);
@@ -116,7 +123,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       );
     },
   );
-  const controller = await createController({ config, backends: createBackends(config), logger, edge });
+  const backends = createBackends(config);
+  if (config.mode === 'aws' && config.endpoint) await prepareDevAccount(backends);
+  const awsEdge = awsEdgeFromConfig(config, logger);
+  const controller = await createController({
+    config,
+    backends,
+    logger,
+    edge,
+    ...(awsEdge ? { awsEdge } : {}),
+  });
   const apiUrl = await controller.app.listen({ host: config.apiHost, port: config.apiPort });
   controller.start();
   const { users, tokens } = controller.services;
@@ -167,9 +183,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           .close()
           .catch((error: unknown) => logger.error({ err: error }, 'stopping the push path failed'));
         await controller.stop();
+        await awsEdge?.edge.close();
         await edge.close();
       })();
       return closing;
     },
   };
+}
+
+/** AWS mode against moto (development): the state bucket and the lease table are made if missing. */
+async function prepareDevAccount(backends: Backends): Promise<void> {
+  if (backends.store instanceof S3StateStore) await backends.store.ensureBucket();
+  if (backends.lease instanceof DynamoLeaseBackend) await backends.lease.ensureTable();
 }

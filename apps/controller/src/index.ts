@@ -1,6 +1,7 @@
 export { type Backends, createBackends } from './backends.js';
 export { ConfigError, type ControllerConfig, controllerConfigFromEnv } from './config.js';
 export { type Controller, type ControllerOptions, createController } from './controller.js';
+export { awsEdgeFromConfig } from './edge/aws-edge-from-config.js';
 export {
   createDesiredRepository,
   type DesiredAllocations,

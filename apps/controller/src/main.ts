@@ -1,10 +1,10 @@
 // One controller replica as a process: `tsx apps/controller/src/main.ts` (or `npm start` in local mode).
 
-import { AwsEdge, startLocalEdge } from '@slipway/cloud';
-import { awsEdgeSettings } from './aws-edge-config.js';
+import { startLocalEdge } from '@slipway/cloud';
 import { createBackends } from './backends.js';
 import { ConfigError, controllerConfigFromEnv } from './config.js';
 import { createController } from './controller.js';
+import { awsEdgeFromConfig } from './edge/aws-edge-from-config.js';
 import { createControllerLogger } from './logger.js';
 
 let config: ReturnType<typeof controllerConfigFromEnv>;
@@ -31,29 +31,13 @@ const edge =
         logger: logger.child({ component: 'edge' }),
       });
 // AWS mode's edge: the leader keeps each tenant's ALB, Route53 records and certificates in step.
-const awsEdge = config.mode === 'aws' ? awsEdgeSettings(config) : undefined;
-if (config.mode === 'aws' && !awsEdge)
-  logger.warn(
-    'no AWS edge configured (SLIPWAY_APPS_DOMAIN, SLIPWAY_HOSTED_ZONE_ID, SLIPWAY_VPC_ID, SLIPWAY_SUBNETS): services are reached through local edges only',
-  );
-const tenantEdge =
-  config.mode === 'aws' && awsEdge
-    ? new AwsEdge({
-        region: config.region,
-        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-        network: awsEdge.network,
-        deployment: awsEdge.deployment,
-        logger: logger.child({ component: 'aws-edge' }),
-      })
-    : undefined;
+const awsEdge = awsEdgeFromConfig(config, logger);
 const controller = await createController({
   config,
   backends: createBackends(config),
   logger,
   edge,
-  ...(awsEdge && tenantEdge
-    ? { awsEdge: { edge: tenantEdge, zoneOf: awsEdge.zoneOf, resyncMs: awsEdge.resyncMs } }
-    : {}),
+  ...(awsEdge ? { awsEdge } : {}),
 });
 await controller.app.listen({ host: config.apiHost, port: config.apiPort });
 const address = controller.app.server.address();
@@ -66,7 +50,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'shutting down: releasing the lease');
     await controller.stop();
     await edge?.close();
-    await tenantEdge?.close();
+    await awsEdge?.edge.close();
     process.exit(0);
   });
 }

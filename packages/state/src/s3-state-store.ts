@@ -1,4 +1,6 @@
 import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -166,6 +168,18 @@ export class S3StateStore extends StateStoreBase {
     return response.IsTruncated && response.NextContinuationToken
       ? { items, cursor: response.NextContinuationToken }
       : { items };
+  }
+
+  /**
+   * Creates the bucket if it is missing. For tests and development (`npm start` in AWS mode
+   * against moto); production buckets belong to infrastructure code.
+   */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.#client.send(new CreateBucketCommand({ Bucket: this.#bucket }));
+    } catch (error) {
+      if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+    }
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,7 @@ import {
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { createMotoAccount, type MotoAccount } from './moto-account.js';
 import { type RunningApi, startApi } from './start-api.js';
 
 /** The push path of one tenant, running in this process: fake GitHub → GitHub App → builders. */
@@ -53,6 +54,8 @@ export interface PushPlatform {
   readonly edge: LocalEdge | undefined;
   /** The CircleCI builder, when started with `circleci`: its webhook receiver is at `webhookUrl`. */
   readonly circleciBuilder: CircleciBuilder | undefined;
+  /** The moto account, when started with `aws: true`. */
+  readonly aws: MotoAccount | undefined;
   /** Sends a signed push webhook for `sha` on `branch`; returns GitHub's answer and the delivery id. */
   sendPush(
     sha: string,
@@ -96,6 +99,12 @@ export interface StartPushPlatformOptions {
    * `pollMs` is its polling fallback (SLIPWAY_CIRCLECI_POLL_MS, default 30 s).
    */
   circleci?: { apiUrl: string; pollMs?: number };
+  /**
+   * Every process in AWS mode against moto (createMotoAccount): state in S3, the lease in
+   * DynamoDB, images through ECR's API (layers in the local registry), and the controller's AWS
+   * edge (ALB, Route53, ACM) beside the local edge that carries the traffic.
+   */
+  aws?: boolean;
 }
 
 /**
@@ -119,6 +128,16 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
   const { id: repositoryId, installationId } = fake.addRepo({ owner, name, git: repo });
   if (installationId === undefined) throw new Error('the fake did not install the app on the repository');
 
+  const aws = options.aws
+    ? await createMotoAccount({
+        name: tenant,
+        endpoint: services.awsEndpoint,
+        pushRegistry: services.registryAddress,
+      })
+    : undefined;
+  const modeEnv = aws
+    ? aws.env
+    : { SLIPWAY_MODE: 'local', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_REGISTRY: services.registryAddress };
   const env: NodeJS.ProcessEnv = {
     APP_ID: String(fake.appId),
     PRIVATE_KEY: fake.privateKey,
@@ -128,9 +147,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     PORT: '0',
     REDIS_URL: services.redisUrl,
     SLIPWAY_REDIS_PREFIX: prefix,
-    SLIPWAY_MODE: 'local',
-    SLIPWAY_DATA_DIR: dataDir,
-    SLIPWAY_REGISTRY: services.registryAddress,
+    ...modeEnv,
     LOG_LEVEL: options.logLevel ?? 'silent',
     ...options.env,
   };
@@ -140,13 +157,25 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
   const plainLogger = (service: string) =>
     destination ? pino({ level, base: { service } }, destination) : pino({ level, base: { service } });
   const controllerLogger = createControllerLogger({ level, base: {} }, destination);
-  const store = createStateStore({ mode: 'local', root: join(dataDir, 'state') });
+  const store = aws
+    ? createStateStore({
+        mode: 'aws',
+        region: aws.region,
+        endpoint: aws.endpoint,
+        bucket: aws.bucket,
+        prefix: '',
+      })
+    : createStateStore({ mode: 'local', root: join(dataDir, 'state') });
   const repos = createRepositories(store);
   if (options.bind ?? true) await new Installations({ store }).bind(installationId, tenant);
 
   const redis = new Redis(services.redisUrl);
   const docker = new Docker({ socketPath: services.dockerSocket });
-  const registry = new LocalRegistry({ address: services.registryAddress });
+  // Where the images' layers are; in AWS mode named as in ECR.
+  const registry = new LocalRegistry({
+    address: services.registryAddress,
+    ...(aws ? { namePrefix: 'slipway' } : {}),
+  });
   const app = await startGitHubApp({
     config: githubAppConfigFromEnv(env, dataDir),
     logger: plainLogger('github-app'),
@@ -201,6 +230,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     api,
     edge,
     circleciBuilder,
+    aws,
     async sendPush(sha, pushOptions = {}) {
       const payload = examplePayload('push', {
         repository: { owner, name, id: repositoryId },
@@ -246,6 +276,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
         await cleanupRedis(redis, prefix);
         redis.disconnect();
         await store.close();
+        await aws?.close(tenant);
         await fake.close();
         await repo.remove();
         await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,10 @@
 import type { Edge } from '@slipway/cloud';
-import { controllerConfigFromEnv, createBackends, createController } from '@slipway/controller';
+import {
+  awsEdgeFromConfig,
+  controllerConfigFromEnv,
+  createBackends,
+  createController,
+} from '@slipway/controller';
 import { bootstrapAdmin } from '@slipway/identity';
 import type { Logger } from 'pino';
 
@@ -13,7 +18,7 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Starts one controller replica from `env`, as `npm start` does, on a free port. */
+/** Starts one controller replica from `env`, as `npm start` does (with AWS mode's edge when configured), on a free port. */
 export async function startApi(
   env: NodeJS.ProcessEnv,
   cwd: string,
@@ -21,12 +26,18 @@ export async function startApi(
   options: { edge?: Edge } = {},
 ): Promise<RunningApi> {
   const config = controllerConfigFromEnv({ ...env, SLIPWAY_API_PORT: '0' }, cwd);
+  const awsEdge = awsEdgeFromConfig(config, logger);
   const controller = await createController({
     config,
     backends: createBackends(config),
     logger,
     ...(options.edge ? { edge: options.edge } : {}),
+    ...(awsEdge ? { awsEdge } : {}),
   });
+  const stop = async () => {
+    await controller.stop();
+    await awsEdge?.edge.close();
+  };
   try {
     const url = await controller.app.listen({ host: '127.0.0.1', port: 0 });
     controller.start();
@@ -48,10 +59,10 @@ export async function startApi(
         const text = await response.text();
         return { status: response.status, body: text ? JSON.parse(text) : undefined };
       },
-      close: () => controller.stop(),
+      close: stop,
     };
   } catch (error) {
-    await controller.stop();
+    await stop();
     throw error;
   }
 }

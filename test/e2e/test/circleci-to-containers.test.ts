@@ -7,7 +7,6 @@
 // the image and an unreachable CircleCI are covered at the builder's level (builders/circleci/test).
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,6 +18,7 @@ import { type FakeCircleci, type FakePipeline, startFakeCircleci } from '@slipwa
 import { buildKey } from '@slipway/state';
 import { parse } from 'yaml';
 import type { AgentProcess } from '../src/agent-process.js';
+import { edgeGet } from '../src/edge-get.js';
 import { eventually } from '../src/eventually.js';
 import { startJoinedAgent } from '../src/joined-agent.js';
 import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
@@ -76,25 +76,6 @@ async function ciJob(pipeline: FakePipeline): Promise<void> {
     docker: platform.docker,
     tag: `${repository}:${tag}`,
     authconfig: { serveraddress: repository.split('/')[0]! },
-  });
-}
-
-/** GET / through the local edge as `host` (Node's fetch cannot send a Host header). */
-function edgeAnswer(host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = get(
-      { host: '127.0.0.1', port: platform.edge!.port, path: '/', headers: { host } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve(`${res.statusCode} ${body}`));
-        res.on('error', reject);
-      },
-    );
-    request.on('error', reject);
   });
 }
 
@@ -199,7 +180,7 @@ describe('CircleCI hand-off to running containers', () => {
     expect(rollout).toMatchObject({ status: 'succeeded' });
     const { value: answer } = await eventually(
       'the edge to answer with the CircleCI-built page',
-      () => edgeAnswer(`web.${platform.tenant}.localhost`),
+      () => edgeGet(platform.edge!.port, `web.${platform.tenant}.localhost`),
       (text) => text === `200 ${PAGE}`,
       { timeoutMs: 30_000 },
     );

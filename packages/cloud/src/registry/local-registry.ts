@@ -15,6 +15,11 @@ export interface LocalRegistryOptions {
   address?: string;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * First segment of every repository name (none by default). `slipway` names them as ECR does,
+   * for the registry that stands in for ECR's storage in AWS mode against moto (`pushRegistry`).
+   */
+  namePrefix?: string;
 }
 
 /**
@@ -43,16 +48,18 @@ const tagsSchema = z.object({ tags: z.array(z.string()).nullable().optional() })
 export class LocalRegistry implements ImageRegistry {
   readonly #address: string;
   readonly #timeoutMs: number;
+  readonly #namePrefix: string;
 
   constructor(options: LocalRegistryOptions = {}) {
     this.#address = options.address ?? '127.0.0.1:5000';
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#namePrefix = options.namePrefix ? `${options.namePrefix}/` : '';
   }
 
   /** The repository name of a tenant's service, e.g. `acme/web`. */
   repositoryName(ref: RepositoryRef): string {
     const { tenant, service } = parseRepositoryRef(ref);
-    return `${tenant}/${service}`;
+    return `${this.#namePrefix}${tenant}/${service}`;
   }
 
   async ensureRepository(ref: RepositoryRef): Promise<Repository> {
@@ -91,7 +98,7 @@ export class LocalRegistry implements ImageRegistry {
 
   async listRepositories(filter: { tenant: string }): Promise<ListedRepository[]> {
     const { tenant } = parseRepositoryRef({ tenant: filter.tenant, service: 'x' });
-    const prefix = `${tenant}/`;
+    const prefix = `${this.#namePrefix}${tenant}/`;
     const found: ListedRepository[] = [];
     for (const name of await this.#catalog()) {
       const service = name.slice(prefix.length);

@@ -1,0 +1,116 @@
+// The push-to-live path in AWS mode against moto: state in S3, the lease in DynamoDB, the image
+// through ECR's API (moto keeps no layers: they go to the local registry), and the controller's
+// AWS edge making the tenant's ALB, target group, rule, records and certificate. moto routes no
+// traffic, so the traffic is checked through the local edge, and the ALB by its registered
+// target: the agent's endpoint.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeTenantEdge, EcrRegistry, listTenantEdgeResources } from '@slipway/cloud';
+import type { AgentProcess } from '../src/agent-process.js';
+import { edgeGet } from '../src/edge-get.js';
+import { eventually } from '../src/eventually.js';
+import { startJoinedAgent } from '../src/joined-agent.js';
+import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
+import { running, tenantContainers } from '../src/tenant-containers.js';
+import { HTTPD_CMD } from '../src/web-image.js';
+
+const YAML = [
+  'services:',
+  '  web:',
+  '    build: {}',
+  '    port: 8080',
+  '    replicas: 1',
+  '    resources: { cpu: 100m, memory: 32Mi }',
+  'branches:',
+  '  main: production',
+  '',
+].join('\n');
+const DOCKERFILE = ['FROM slipway/busybox:local', 'COPY index.html /www/index.html', HTTPD_CMD, ''].join(
+  '\n',
+);
+
+let platform: PushPlatform;
+let agentsDir: string;
+let agent: AgentProcess | undefined;
+
+beforeAll(async () => {
+  platform = await startPushPlatform({
+    files: { 'slipway.yaml': YAML, Dockerfile: DOCKERFILE, 'index.html': 'hello from AWS mode\n' },
+    edge: true,
+    aws: true,
+  });
+  agentsDir = await mkdtemp(join(tmpdir(), 'slipway-e2e-aws-'));
+  const tenant = await platform.api!.request('POST', '/v1/tenants', { id: platform.tenant, name: 'Acme' });
+  expect([201, 409]).toContain(tenant.status);
+  agent = await startJoinedAgent(platform, { host: 'h-1', stateDir: join(agentsDir, 'h-1') });
+}, 120_000);
+
+afterAll(async () => {
+  await agent?.stop('SIGTERM');
+  await platform?.close();
+  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+}, 180_000);
+
+describe('push to live in AWS mode (moto)', () => {
+  it('builds through ECR, stores the state in S3, runs the container, answers at the edge and registers it on the ALB', async () => {
+    const aws = platform.aws!;
+    const { status } = await platform.sendPush(platform.repo.sha);
+    expect(status).toBe(200);
+    const release = await platform.waitForRelease('web', platform.repo.sha);
+
+    // The image went through ECR's API: the builder made the service's repository there.
+    const ecr = new EcrRegistry({ region: aws.region, endpoint: aws.endpoint });
+    try {
+      expect((await ecr.listRepositories({ tenant: platform.tenant })).map((r) => r.name)).toEqual([
+        `slipway/${platform.tenant}/web`,
+      ]);
+    } finally {
+      await ecr.close();
+    }
+    expect(release.image).toContain(`slipway/${platform.tenant}/web`);
+
+    // Traffic: the local edge answers with the pushed page.
+    const { value: answer } = await eventually(
+      'the edge to answer',
+      () => edgeGet(platform.edge!.port, `web.${platform.tenant}.localhost`),
+      (text) => text === '200 hello from AWS mode\n',
+      { timeoutMs: 90_000, everyMs: 250 },
+    ).catch(async (error) => {
+      const service = await platform.api!.request(
+        'GET',
+        `/v1/tenants/${platform.tenant}/services/production/web`,
+      );
+      throw new Error(
+        `${(error as Error).message}\nservice: ${JSON.stringify(service.body)}\nagent: ${agent?.lines.slice(-30).join('\n')}`,
+      );
+    });
+    expect(answer).toBe('200 hello from AWS mode\n');
+    const [container] = running(await tenantContainers(platform.docker, platform.tenant), 'web');
+
+    // The AWS edge: an internet-facing ALB whose target group has the container's host port registered.
+    const { value: edge } = await eventually(
+      'the target registered on the ALB',
+      () => describeTenantEdge(aws.clients, platform.tenant),
+      (found) => Object.values(found.targets).some((targets) => targets.length === 1),
+      { timeoutMs: 60_000, everyMs: 500 },
+    );
+    expect(Object.values(edge.loadBalancers)).toEqual(['internet-facing']);
+    expect(Object.values(edge.targets)).toEqual([
+      [expect.stringMatching(new RegExp(`:${container!.hostPort}$`))],
+    ]);
+    const resources = await listTenantEdgeResources(aws.clients, platform.tenant, aws.hostedZoneId);
+    expect(resources.records).toContain(`A web.${platform.tenant}.${aws.appsDomain}.`);
+    expect(resources.certificates).toHaveLength(1);
+
+    // The service says how the edge serves it.
+    const { value: view } = await eventually(
+      'the service edge status',
+      () => platform.api!.request('GET', `/v1/tenants/${platform.tenant}/services/production/web`),
+      (r) => ['serving', 'waiting'].includes((r.body as { edge?: { state: string } }).edge?.state ?? ''),
+      { timeoutMs: 30_000 },
+    );
+    expect((view.body as { edge: { state: string } }).edge.state).toMatch(/serving|waiting/);
+  }, 240_000);
+});
