@@ -80,6 +80,13 @@ export class DynamoLeaseBackend implements LeaseBackend {
 
   async tryAcquire(request: AcquireRequest): Promise<AcquireResult> {
     checkRequest(request);
+    // Followers ask every retryEveryMs. While another replica's lease is live the conditional write
+    // below can only fail, and DynamoDB bills a failed write as a write (5× a consistent read): read
+    // first and write only when the lease may be ours. Skipping is safe — the write decides; a lease
+    // freed between the read and now is simply taken at the next retry.
+    const current = await this.read(request.name, request.signal ? { signal: request.signal } : {});
+    if (current && current.owner !== request.owner && current.expiresAt >= request.now)
+      return { acquired: false, holder: current };
     // ADD on a missing attribute starts from 0, so the first holder gets epoch 1.
     const outcome = await this.#update('acquire', request.signal, {
       Key: key(request.name),

@@ -6,12 +6,13 @@ import { edge } from './edge.js';
 import { edgeSync } from './edge-sync.js';
 import { failover } from './failover.js';
 import { fanout } from './fanout.js';
+import { idleCost } from './idle-cost.js';
 import { pushToLive } from './push-to-live.js';
 import { scheduler } from './scheduler.js';
 import { webhook } from './webhook.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const benches: Bench[] = [failover, webhook, build, scheduler, fanout, edge, pushToLive, edgeSync];
+const benches: Bench[] = [failover, webhook, build, scheduler, fanout, edge, pushToLive, edgeSync, idleCost];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));
