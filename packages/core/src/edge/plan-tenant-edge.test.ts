@@ -270,4 +270,22 @@ describe('planTenantEdge: a changed domain set', () => {
     expect(renamed.listeners.find((l) => l.port === 443)?.certificateArns).toEqual([oldCertificate.arn]);
     expect(renamed.waiting).toHaveLength(1);
   });
+
+  it('asks ACM for no certificate without a name of at most 64 characters, and says why', () => {
+    const long = { hostedZoneId: 'Z123', domain: `${'a'.repeat(40)}.${'b'.repeat(30)}.example.com` };
+    const plan = planTenantEdge(
+      input({ zone: long, services: [service('web', { hostnames: [`web.${long.domain}`] })] }),
+    );
+    expect(plan.certificates).toEqual([]);
+    expect(plan.waiting).toEqual([
+      {
+        what: 'certificate',
+        message: expect.stringMatching(
+          /no certificate can be requested for \*\.a+\.b+\.example\.com: ACM needs one name of at most 64 characters/,
+        ),
+      },
+    ]);
+    // The load balancer and its record are still made; HTTPS waits for a shorter name.
+    expect(plan.records).toEqual([expect.objectContaining({ kind: 'alias', name: `web.${long.domain}` })]);
+  });
 });

@@ -18,6 +18,9 @@ import type {
 
 const DEFAULT_MAX_NAMES_PER_CERTIFICATE = 10;
 
+/** The longest first name ACM takes in a certificate request (the subject's common name). */
+const MAX_SUBJECT_LENGTH = 64;
+
 /**
  * The AWS edge one tenant should have, from its services, policy, zone and the certificates ACM
  * holds for it. Pure and deterministic: the same input gives the same plan, names and order.
@@ -104,12 +107,19 @@ export function planTenantEdge(input: PlanTenantEdgeInput): TenantEdgePlan {
   }
 
   // Certificates: desired from the host names; the issued ones are what HTTPS listeners carry.
-  const sets = certificateSets(
+  const allSets = certificateSets(
     tenant,
     zone.domain,
     [...owner.keys()],
     input.maxNamesPerCertificate ?? DEFAULT_MAX_NAMES_PER_CERTIFICATE,
   );
+  // ACM refuses a certificate whose first name (its subject) is over 64 characters: say so, ask nothing.
+  const sets = allSets.filter((set) => set.domains.some((domain) => domain.length <= MAX_SUBJECT_LENGTH));
+  for (const set of allSets.filter((s) => !sets.includes(s)))
+    waiting.push({
+      what: 'certificate',
+      message: `no certificate can be requested for ${set.domains.join(', ')}: ACM needs one name of at most ${MAX_SUBJECT_LENGTH} characters; give the tenant a shorter domain (SLIPWAY_APPS_DOMAIN or SLIPWAY_TENANT_ZONES)`,
+    });
   const certificates = sets.map((set) => ({
     key: set.key,
     domains: set.domains,

@@ -23,7 +23,8 @@ export async function applyDnsCertificateAction(
       const tags = { ...action.tags, ...context.extraTags };
       const answer = await clients.acm.send(
         new RequestCertificateCommand({
-          DomainName: action.domains[0],
+          // ACM takes at most 64 characters in the first name (the subject's CN); SANs up to 253.
+          DomainName: action.domains.find((domain) => domain.length <= 64) ?? action.domains[0],
           SubjectAlternativeNames: action.domains,
           ValidationMethod: 'DNS',
           IdempotencyToken: action.key,
