@@ -59,6 +59,7 @@ export { type BuildChange, nextBuildRecord } from './worker/build-record.js';
 export { type DeployQueue, enqueueDeploy } from './worker/enqueue-deploy.js';
 export { type CacheQuery, type PreviousImage, previousImageOf } from './worker/previous-image-of.js';
 export { type PullPreviousImageOptions, pullPreviousImage } from './worker/pull-previous-image.js';
+export { findRelease, recordRelease } from './worker/record-release.js';
 export { runBuildJob } from './worker/run-build-job.js';
 export {
   type BuildJobOutcome,

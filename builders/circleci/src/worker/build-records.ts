@@ -1,7 +1,7 @@
 import { type BuildChange, buildIdFor, nextBuildRecord, releaseIdFor } from '@slipway/builder-docker';
 import type { Release } from '@slipway/core';
 import { type BuildJob, buildJobId } from '@slipway/queue';
-import { buildKey, ConflictError, KEEP_DOCUMENT, type Repositories, releaseKey } from '@slipway/state';
+import { buildKey, KEEP_DOCUMENT, type Repositories } from '@slipway/state';
 
 /** The ids of one run of a CircleCI build job: the same ones the native builder would use. */
 export interface CircleciRun {
@@ -36,31 +36,6 @@ export async function recordCircleciBuild(
     const next = nextBuildRecord(run, current, change);
     return next === KEEP_DOCUMENT ? next : { ...next, builder: 'circleci' };
   });
-}
-
-/** The run's Release when an earlier attempt already recorded it. */
-export async function findRelease(
-  releases: Repositories['releases'],
-  run: CircleciRun,
-): Promise<Release | undefined> {
-  const { job } = run;
-  const key = releaseKey({
-    tenant: job.tenant,
-    environment: job.environment,
-    service: job.service,
-    id: run.releaseId,
-  });
-  return (await releases.get(key))?.value;
-}
-
-/** Create-only: when another attempt got there first, the stored (immutable) Release wins. */
-export async function recordRelease(releases: Repositories['releases'], release: Release): Promise<Release> {
-  try {
-    return (await releases.create(release)).value;
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    return (await releases.require(releases.keyOf(release))).value;
-  }
 }
 
 /** The Release of a verified image: pinned by the registry's digest, with the GitHub origin for deploy feedback. */

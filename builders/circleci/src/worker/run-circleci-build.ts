@@ -3,7 +3,9 @@ import {
   BuildSupersededError,
   type DeployQueue,
   enqueueDeploy,
+  findRelease,
   type PolicySource,
+  recordRelease,
 } from '@slipway/builder-docker';
 import type { ImageRegistry } from '@slipway/cloud';
 import { evaluateBuildStart, type Release } from '@slipway/core';
@@ -17,13 +19,7 @@ import { PIPELINE_PARAMETERS, projectSlugOf } from '../api/circleci-project.js';
 import { CIRCLECI_TOKEN, type CircleciSecrets } from '../circleci-secrets.js';
 import { CircleciError } from '../errors.js';
 import { type CircleciFeedback, checkRunText, noCircleciFeedback } from '../feedback/circleci-check-run.js';
-import {
-  circleciRunOf,
-  findRelease,
-  recordCircleciBuild,
-  recordRelease,
-  releaseOf,
-} from './build-records.js';
+import { circleciRunOf, recordCircleciBuild, releaseOf } from './build-records.js';
 import { endUnsuccessfully } from './end-build.js';
 import { type FollowedPipeline, followPipeline } from './follow-pipeline.js';
 import { cancelRunningWorkflows, triggerOnce } from './pipeline-trigger.js';

@@ -2,10 +2,10 @@ import type { Release } from '@slipway/core';
 import { ConflictError, type Repository, releaseKey } from '@slipway/state';
 import type { BuildRun } from './build-run.js';
 
-/** The run's Release, when an earlier attempt (or a duplicate job) already recorded it. */
+/** The run's Release, when an earlier attempt (or a duplicate job) already recorded it. Both builders use it. */
 export async function findRelease(
   releases: Repository<Release>,
-  run: BuildRun,
+  run: Pick<BuildRun, 'job' | 'releaseId'>,
 ): Promise<Release | undefined> {
   const key = releaseKey({
     tenant: run.job.tenant,
