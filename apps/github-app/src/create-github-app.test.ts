@@ -164,6 +164,26 @@ describe('GitHub App webhook intake (real Redis, real HTTP, real payloads)', () 
     expect((await count()) - before).toBe(1);
   });
 
+  it('drops a delivery whose X-GitHub-Delivery is not a delivery id, with a warning', async () => {
+    const payload = examplePayload('push', {
+      repository,
+      installationId: repo.installationId,
+      sha,
+      ref: 'main',
+    });
+    const before = await count();
+    const { status } = await post({ event: 'push', payload, deliveryId: 'not an id!' });
+    expect(status).toBe(200);
+    expect(await count()).toBe(before);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        deliveryId: 'not an id!',
+        reason: expect.stringMatching(/^X-GitHub-Delivery is not a delivery id/),
+      }),
+    );
+  });
+
   it('rejects a bad signature with 400, enqueues nothing and logs a warning with the delivery id', async () => {
     const payload = examplePayload('push', {
       repository,

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { appendToInbox, type Queues, type WebhookEventName } from '@slipway/queue';
+import type { Queues, WebhookEventName } from '@slipway/queue';
 import type { Logger } from 'pino';
 import { type ApplicationFunction, createNodeMiddleware, Probot } from 'probot';
 import type { GitHubAppConfig } from './config.js';
 import { HANDLED_EVENTS } from './handled-events.js';
+import { openInbox } from './open-inbox.js';
 import { toWebhookEventJob } from './to-webhook-event-job.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
@@ -25,7 +26,10 @@ export interface GitHubApp {
   server: Server;
   /** Listen on `port` (0: any free port) at `host`; resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting requests and waits for those in flight. Idempotent; leaves the queues open. */
+  /**
+   * Stops accepting requests and waits for those in flight (their appends to the inbox included).
+   * Idempotent; leaves the queues open.
+   */
   close(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
     log: logger.child({ name: 'probot' }),
   });
 
+  const inbox = await openInbox(queues, options.enqueueTimeoutMs ?? 5000);
   const appFn: ApplicationFunction = (app) => {
     app.on([...HANDLED_EVENTS], async (context) => {
       const deliveryId = context.id;
@@ -63,12 +68,10 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
         return;
       }
       const { job } = result;
-      // One XADD to the webhook inbox, the cheapest durable write there is; the inbox pump moves
-      // it into the queue, where the delivery id as job id drops repeats (kept three days).
-      await appendToInbox(queues.connection, job, {
-        prefix: queues.prefix,
-        timeoutMs: options.enqueueTimeoutMs ?? 5000,
-      });
+      // One XADD to the webhook inbox, the cheapest durable write there is, sent in one round trip
+      // with those of concurrent deliveries; the inbox pump moves it into the queue, where the
+      // delivery id as job id drops repeats (kept three days).
+      await inbox.append(job);
       logger.info(
         {
           ...ids,
@@ -93,7 +96,12 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
     });
   };
 
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOK_PATH }).catch(
+    async (error: unknown) => {
+      await inbox.close();
+      throw error;
+    },
+  );
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
@@ -136,7 +144,7 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
         if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-      });
+      }).finally(() => inbox.close());
       return closing;
     },
   };

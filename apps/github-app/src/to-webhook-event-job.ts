@@ -41,17 +41,26 @@ export interface ReceivedDelivery {
 
 export type ToJobResult = { ok: true; job: WebhookEventJob } | { ok: false; reason: string };
 
+/** As `deliveryIdSchema` in @slipway/queue: the header is not covered by the signature. */
+const DELIVERY_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
 const refs = (list: z.infer<typeof repo>[] | undefined) =>
   list?.map((r) => ({ id: r.id, fullName: r.full_name }));
 
 /**
  * The job for one verified delivery: ids and the few fields the intake worker needs. Pure.
- * Not ok when the payload lacks what every app delivery has (an installation) — the caller
- * logs and drops it; retrying would not make it whole.
+ * Not ok when the payload lacks what every app delivery has (an installation), a field we keep
+ * has the wrong type, or the delivery id is not one — the caller logs and drops it; retrying
+ * would not make it whole.
  */
 export function toWebhookEventJob(delivery: ReceivedDelivery, receivedAt: Date): ToJobResult {
+  if (!DELIVERY_ID.test(delivery.id))
+    return { ok: false, reason: "X-GitHub-Delivery is not a delivery id (letters, digits, '-' and '_')" };
   const parsed = payloadSchema.safeParse(delivery.payload);
-  if (!parsed.success) return { ok: false, reason: `unexpected payload shape: ${parsed.error.message}` };
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    return { ok: false, reason: `unexpected payload shape: ${problems.join('; ')}` };
+  }
   const p = parsed.data;
   if (!p.installation) return { ok: false, reason: 'no installation in the payload (not an app delivery?)' };
   const subset: WebhookSubset = {};

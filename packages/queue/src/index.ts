@@ -58,3 +58,8 @@ export {
   webhookInboxDeadKey,
   webhookInboxKey,
 } from './webhook-inbox.js';
+export {
+  createWebhookInboxWriter,
+  type WebhookInboxWriter,
+  type WebhookInboxWriterOptions,
+} from './webhook-inbox-writer.js';
