@@ -113,4 +113,34 @@ describe('push to live in AWS mode (moto)', () => {
     );
     expect((view.body as { edge: { state: string } }).edge.state).toMatch(/serving|waiting/);
   }, 240_000);
+
+  it('moves the ALB registration to the new container when the next push rolls out', async () => {
+    const aws = platform.aws!;
+    const sha = await platform.repo.commit({ 'index.html': 'hello again from AWS mode\n' });
+    expect((await platform.sendPush(sha)).status).toBe(200);
+    await platform.waitForRelease('web', sha);
+    await eventually(
+      'the edge to answer with the new page',
+      () => edgeGet(platform.edge!.port, `web.${platform.tenant}.localhost`),
+      (text) => text === '200 hello again from AWS mode\n',
+      { timeoutMs: 90_000, everyMs: 250 },
+    );
+    // The old container drains and stops; then only the new one is registered.
+    const { value: containers } = await eventually(
+      'one web container left',
+      async () => running(await tenantContainers(platform.docker, platform.tenant), 'web'),
+      (found) => found.length === 1,
+      { timeoutMs: 60_000 },
+    );
+    const { value: edge } = await eventually(
+      "the new container's port as the only target",
+      () => describeTenantEdge(aws.clients, platform.tenant),
+      (found) => {
+        const [targets] = Object.values(found.targets);
+        return targets?.length === 1 && targets[0]!.endsWith(`:${containers[0]!.hostPort}`);
+      },
+      { timeoutMs: 60_000, everyMs: 500 },
+    );
+    expect(Object.values(edge.loadBalancers)).toEqual(['internet-facing']);
+  }, 240_000);
 });
