@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiServices } from './api/services.js';
+import { AuthCache } from './auth-cache/auth-cache.js';
 import type { AwsEdgeSettings } from './aws-edge-config.js';
 import type { Backends } from './backends.js';
 import { BuildLogReader, type BuildLogReaderOptions } from './build-logs/build-log-reader.js';
@@ -95,14 +96,22 @@ export async function createController(options: ControllerOptions): Promise<Cont
     : undefined;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis: connection problem'));
 
-  const { store } = backends;
+  // Token records and tenants are cached per replica; every write of one is announced to all.
+  const authCache = new AuthCache({
+    redis,
+    prefix: config.redisPrefix,
+    logger: logger.child({ component: 'auth-cache' }),
+  });
+  authCache.start();
+  const store = authCache.announcingWrites(backends.store);
   const users = new UserDirectory({ store });
   const repos = createRepositories(store);
   const services: ApiServices = {
     store,
     repos,
     users,
-    tokens: new TokenService({ store, users }),
+    tokens: new TokenService({ store, users, recordCache: authCache.tokens }),
+    authCache,
     audit: new StateAuditLog({ store }),
     policies: new PolicyStore({ store }),
     secrets: new SecretsRepository({
@@ -219,6 +228,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
         await replicaLoops.stop();
         await scheduling.close();
         await app.close();
+        authCache.close();
         redis?.disconnect();
         await backends.close();
       })();

@@ -6,6 +6,7 @@ import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { listAll } from '@slipway/state';
 import { Redis } from 'ioredis';
 import { type DesiredAllocations, desiredKey } from '../src/hosts/desired-allocations.js';
+import { reconcileDesiredEtags } from '../src/hosts/desired-etag.js';
 import { hostEventsChannel, hostRedisKey } from '../src/hosts/host-redis-keys.js';
 import { writeDesired } from '../src/hosts/write-desired.js';
 import { type Harness, makeTenant, makeUser, startHarness } from './support/api-harness.js';
@@ -404,6 +405,74 @@ describe('GET /v1/tenants/:tenant/hosts/:host/desired', () => {
     const clients = String(await redis.client('LIST')).split('\n');
     const name = `slipway-controller:${harness.controller.services.replica.id.replace(/\s/g, '_')}:desired`;
     expect(clients.filter((line) => line.includes(` name=${name} `))).toHaveLength(1);
+  });
+});
+
+describe('the recorded desired ETag (Redis) spares the long-poll its state-store reads', () => {
+  /** Counts the state-store GETs of `host`'s desired document while `body` runs. */
+  async function countingReads<T>(host: string, body: (reads: () => number) => Promise<T>): Promise<T> {
+    const { store } = harness.controller.services;
+    const key = desiredKey(tenant, host);
+    const original = store.get;
+    let reads = 0;
+    store.get = (k: string) => {
+      if (k === key) reads += 1;
+      return original.call(store, k);
+    };
+    try {
+      return await body(() => reads);
+    } finally {
+      store.get = original;
+    }
+  }
+
+  it('answers an unchanged poll from Redis and reads the store only when the ETag changed or is unknown', async () => {
+    const { name, hostToken } = await joinedHost();
+    const first = await write(name, 1);
+    expect(await redis.get(hostRedisKey(prefix, tenant, name, 'desired-etag'))).toBe(first.etag);
+    await countingReads(name, async (reads) => {
+      expect((await poll(name, hostToken, { etag: `"${first.etag}"`, wait: 1 })).status).toBe(304);
+      expect(reads()).toBe(0);
+
+      const pending = poll(name, hostToken, { etag: `"${first.etag}"`, wait: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = await write(name, 2);
+      const response = await pending;
+      expect(response.status).toBe(200);
+      expect(response.headers.get('etag')).toBe(`"${second.etag}"`);
+      expect(await response.json()).toEqual(desired(name, 2));
+      // One by this test's `write` (it reads the etag to write over), one by the woken poll.
+      expect(reads()).toBe(2);
+
+      // Nothing recorded (expired, never written through writeDesired): the store decides.
+      await redis.del(hostRedisKey(prefix, tenant, name, 'desired-etag'));
+      expect((await poll(name, hostToken, { etag: `"${second.etag}"` })).status).toBe(304);
+      expect(reads()).toBe(3);
+    });
+  });
+
+  it('brings recorded ETags in line with listed ones: sets, renews, deletes a different or orphan one', async () => {
+    const key = (host: string) => hostRedisKey(prefix, tenant, host, 'desired-etag');
+    await redis.set(key('r-same'), 'e-1', 'EX', 60);
+    await redis.set(key('r-other'), 'e-old', 'EX', 60);
+    await redis.set(key('r-gone'), 'e-3', 'EX', 60);
+    await reconcileDesiredEtags(
+      redis,
+      prefix,
+      tenant,
+      new Map([
+        ['r-same', 'e-1'],
+        ['r-other', 'e-2'],
+        ['r-gone', undefined],
+        ['r-new', 'e-4'],
+      ]),
+    );
+    expect(await redis.get(key('r-same'))).toBe('e-1');
+    expect(await redis.ttl(key('r-same'))).toBeGreaterThan(3600);
+    expect(await redis.get(key('r-other'))).toBeNull();
+    expect(await redis.get(key('r-gone'))).toBeNull();
+    expect(await redis.get(key('r-new'))).toBe('e-4');
+    expect(await redis.ttl(key('r-new'))).toBeGreaterThan(3600);
   });
 });
 

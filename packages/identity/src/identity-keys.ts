@@ -38,6 +38,13 @@ export function tokenKey(tokenId: string): string {
   return `tokens/${tokenId}.json`;
 }
 
+const TOKEN_KEY = /^tokens\/([^/]+)\.json$/;
+
+/** The token id a state key holds the record of (`tokens/<id>.json`), else undefined. */
+export function tokenIdOfKey(key: string): string | undefined {
+  return TOKEN_KEY.exec(key)?.[1];
+}
+
 export const USER_TOKEN_INDEX_PREFIX = 'token-index/users/';
 
 export function userTokensPrefix(userId: string): string {

@@ -8,6 +8,7 @@ export {
 } from './bootstrap-admin.js';
 export { type EffectiveRole, effectiveRole, roleAtLeast } from './effective-role.js';
 export { IdentityError, type IdentityErrorCode, type IdentityIssue } from './identity-error.js';
+export { tokenIdOfKey } from './identity-keys.js';
 export type { HostPrincipal, Principal, UserPrincipal } from './principal.js';
 export type { SignInInput } from './sign-in.js';
 export {
@@ -17,7 +18,14 @@ export {
   JOIN_TOKEN_MAX_TTL_MS,
 } from './token-expiry.js';
 export { parseToken, TOKEN_KINDS, TOKEN_PREFIXES, type TokenKind } from './token-format.js';
-export type { ApiTokenRecord, HostTokenRecord, JoinTokenRecord, TokenRecord } from './token-record.js';
+export type {
+  ApiTokenRecord,
+  HostTokenRecord,
+  JoinTokenRecord,
+  StoredToken,
+  TokenRecord,
+} from './token-record.js';
+export type { TokenRecordCache } from './token-record-cache.js';
 export type {
   CreateApiTokenInput,
   CreatedToken,

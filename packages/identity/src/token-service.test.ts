@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { StateStore } from '@slipway/state';
 import { IdentityError } from './identity-error.js';
+import { tokenIdOfKey } from './identity-keys.js';
 import { dumpStore, fsTestStore, type TestStore } from './test-stores.js';
 import { API_TOKEN_MAX_TTL_MS } from './token-expiry.js';
 import { parseToken } from './token-format.js';
+import type { StoredToken } from './token-record.js';
+import type { TokenRecordCache } from './token-record-cache.js';
 import { type TokenRejection, TokenService } from './token-service.js';
 import type { User } from './user.js';
 import { UserDirectory } from './user-directory.js';
@@ -301,5 +304,69 @@ describe('pepper', () => {
     expect(await peppered.authenticate(token)).toBeDefined();
     expect(await tokens.authenticate(token)).toBeUndefined();
     expect(rejections.map((rejection) => rejection.code)).toEqual(['token_wrong_secret']);
+  });
+});
+
+describe('record cache', () => {
+  /** A Map cache that, like the controller's, drops a record whenever its key is written. */
+  function cachedService() {
+    const kept = new Map<string, StoredToken>();
+    const tokenReads: string[] = [];
+    const counted: StateStore = {
+      get: (key) => {
+        if (tokenIdOfKey(key)) tokenReads.push(key);
+        return store.get(key);
+      },
+      put: async (key, value, options) => {
+        const written = await store.put(key, value, options);
+        const id = tokenIdOfKey(key);
+        if (id) kept.delete(id);
+        return written;
+      },
+      delete: (key, options) => store.delete(key, options),
+      list: (prefix, options) => store.list(prefix, options),
+      close: () => store.close(),
+    };
+    const recordCache: TokenRecordCache = {
+      get: async (id, load) => {
+        const hit = kept.get(id);
+        if (hit) return hit;
+        const record = await load();
+        if (record) kept.set(id, record);
+        return record;
+      },
+    };
+    return {
+      service: new TokenService({ store: counted, users, clock: () => NOW, recordCache }),
+      tokenReads,
+    };
+  }
+
+  it('reads a record once for many requests, and sees a revocation written through the store', async () => {
+    const { service, tokenReads } = cachedService();
+    const { token, record } = await service.createHostToken({ tenant: 'acme', host: 'h-1', now: NOW });
+    for (let i = 0; i < 5; i++) expect(await service.authenticate(token)).toMatchObject({ host: 'h-1' });
+    expect(tokenReads).toEqual([`tokens/${record.id}.json`]);
+    await service.revoke(record.id, { by: alice.id });
+    expect(await service.authenticate(token)).toBeUndefined();
+  });
+
+  it('still checks expiry against the clock when the record is cached', async () => {
+    const { service, tokenReads } = cachedService();
+    const { token } = await service.createApiToken({
+      user: alice,
+      name: 'x',
+      expiresAt: NOW + DAY,
+      now: NOW,
+    });
+    expect(await service.authenticate(token, { now: NOW + DAY - 1 })).toMatchObject({ kind: 'user' });
+    expect(await service.authenticate(token, { now: NOW + DAY })).toBeUndefined();
+    expect(tokenReads).toHaveLength(1);
+  });
+
+  it('knows which state keys hold token records', () => {
+    expect(tokenIdOfKey('tokens/0123456789abcdef0123.json')).toBe('0123456789abcdef0123');
+    expect(tokenIdOfKey('token-index/users/u/0123456789abcdef0123.json')).toBeUndefined();
+    expect(tokenIdOfKey('tokens/a/b.json')).toBeUndefined();
   });
 });

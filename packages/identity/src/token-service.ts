@@ -31,6 +31,7 @@ import {
   type TokenRecord,
   type WithoutHash,
 } from './token-record.js';
+import type { TokenRecordCache } from './token-record-cache.js';
 import {
   apiTokenInputSchema,
   type CreateApiTokenInput,
@@ -61,6 +62,8 @@ export interface TokenServiceOptions {
   clock?: () => number;
   /** Told why each bad token was turned away (metrics, audit logs). Never receives a secret. */
   onRejected?: (rejection: TokenRejection) => void;
+  /** Keeps records between `authenticate` calls (see {@link TokenRecordCache}). Default: read every time. */
+  recordCache?: TokenRecordCache;
 }
 
 /** Tries at drawing a fresh token id (a collision of 80 random bits is not expected, ever). */
@@ -86,6 +89,7 @@ export class TokenService {
   readonly #hasher: SecretHasher;
   readonly #clock: () => number;
   readonly #onRejected: ((rejection: TokenRejection) => void) | undefined;
+  readonly #recordCache: TokenRecordCache | undefined;
 
   constructor(options: TokenServiceOptions) {
     this.#users = options.users;
@@ -93,6 +97,7 @@ export class TokenService {
     this.#hasher = new SecretHasher(options.pepper);
     this.#clock = options.clock ?? Date.now;
     this.#onRejected = options.onRejected;
+    this.#recordCache = options.recordCache;
   }
 
   /**
@@ -214,7 +219,8 @@ export class TokenService {
    * Who presents `bearer` (a token, optionally after `Bearer `): a user through an API token or a
    * host through its host token. Undefined when the token is malformed, unknown, wrong, expired,
    * revoked, a join token, its user is missing or disabled, or it is an admin token of a user who
-   * is no longer admin. One read for the record, one for the user. Throws only when the store fails.
+   * is no longer admin. One read for the record (none when `recordCache` has it), one for the user.
+   * Expiry and revocation are checked against `now` on every call. Throws only when the store fails.
    */
   async authenticate(bearer: string, options: { now?: number } = {}): Promise<Principal | undefined> {
     const now = options.now ?? this.#clock();
@@ -222,7 +228,8 @@ export class TokenService {
     if (!presented) return this.#reject({ code: 'token_malformed' });
     const { kind, id: tokenId } = presented;
     if (kind === 'join') return this.#reject({ code: 'token_wrong_kind', kind, tokenId });
-    const record = await this.#records.get(tokenId);
+    const load = () => this.#records.get(tokenId);
+    const record = await (this.#recordCache ? this.#recordCache.get(tokenId, load) : load());
     const rejected = tokenRejection(record, presented, this.#hasher, now);
     if (rejected || !record) return this.#reject({ code: rejected ?? 'token_not_found', kind, tokenId });
     if (record.kind === 'host') return { kind: 'host', tenant: record.tenant, host: record.host, tokenId };

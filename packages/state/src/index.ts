@@ -25,7 +25,13 @@ export { listAll } from './list-all.js';
 export { PolicyStore, PolicyVersionConflict, type StoredPolicy, storedPolicySchema } from './policy-store.js';
 export type { RawObject, WriteCondition } from './raw-store.js';
 export { createRepositories, type Repositories } from './repositories.js';
-export { type KeyedDocument, Repository, type RepositoryOptions, type ScanResult } from './repository.js';
+export {
+  type KeyedDocument,
+  Repository,
+  type RepositoryOptions,
+  ScanCache,
+  type ScanResult,
+} from './repository.js';
 export { type S3ConnectionOptions, S3StateStore, type S3StateStoreOptions } from './s3-state-store.js';
 export {
   allocationKey,

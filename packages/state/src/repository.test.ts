@@ -11,7 +11,8 @@ import {
   NotFoundError,
 } from './errors.js';
 import { FsStateStore } from './fs-state-store.js';
-import { Repository } from './repository.js';
+import { Repository, ScanCache } from './repository.js';
+import type { StateStore } from './state-store.js';
 import { KEEP_DOCUMENT } from './update-document.js';
 
 // A small local schema: the repository is generic and does not depend on the domain schemas.
@@ -164,5 +165,80 @@ describe('Repository', () => {
     await expect(counters.update(created.key, () => KEEP_DOCUMENT)).rejects.toThrow(/immutable/);
     await counters.delete(created.key, { ifMatch: created.etag });
     expect(await counters.get(created.key)).toBeUndefined();
+  });
+});
+
+describe('Repository.scan with a ScanCache', () => {
+  /** A repository over a store that counts its GETs and LISTs. */
+  function counted() {
+    const { store, plant } = fresh();
+    const calls = { get: 0, list: 0 };
+    const countedStore: StateStore = {
+      get: (key) => {
+        calls.get += 1;
+        return store.get(key);
+      },
+      put: (key, value, options) => store.put(key, value, options),
+      delete: (key, options) => store.delete(key, options),
+      list: (prefix, options) => {
+        calls.list += 1;
+        return store.list(prefix, options);
+      },
+      close: () => store.close(),
+    };
+    const counters = new Repository<Counter>({
+      store: countedStore,
+      schema: counterSchema,
+      kind: 'counter',
+      keyOf: counterKey,
+      ownsKey: (key) => key.includes('/counters/'),
+    });
+    return { counters, calls, plant };
+  }
+
+  it('reads a document again only when its listed etag changed, and forgets deleted ones', async () => {
+    const { counters, calls } = counted();
+    const cache = new ScanCache<Counter>();
+    const a = await counters.create({ tenant: 'acme', name: 'a', n: 1 });
+    await counters.create({ tenant: 'acme', name: 'b', n: 1 });
+
+    const first = await counters.scan('tenants/acme/', { cache });
+    expect(first.documents.map((d) => d.value.n)).toEqual([1, 1]);
+    expect(calls).toEqual({ get: 2, list: 1 });
+
+    const second = await counters.scan('tenants/acme/', { cache });
+    expect(second.documents).toEqual(first.documents);
+    expect(calls).toEqual({ get: 2, list: 2 }); // unchanged: listed, not read
+
+    await counters.replace({ tenant: 'acme', name: 'a', n: 2 }, { ifMatch: a.etag });
+    const third = await counters.scan('tenants/acme/', { cache });
+    expect(third.documents.map((d) => [d.value.name, d.value.n])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    expect(calls).toEqual({ get: 3, list: 3 }); // only the changed one was read
+
+    await counters.delete(counterKey({ tenant: 'acme', name: 'b' }));
+    const fourth = await counters.scan('tenants/acme/', { cache });
+    expect(fourth.documents.map((d) => d.value.name)).toEqual(['a']);
+    expect(cache.size).toBe(1);
+    expect(calls).toEqual({ get: 3, list: 4 });
+  });
+
+  it('remembers a corrupt document until it is rewritten', async () => {
+    const { counters, calls, plant } = counted();
+    const cache = new ScanCache<Counter>();
+    await plant('tenants/acme/counters/bad.json', '{"tenant":"acme"}');
+    const first = await counters.scan('tenants/acme/', { cache });
+    expect(first.corrupt.map((e) => e.key)).toEqual(['tenants/acme/counters/bad.json']);
+    const second = await counters.scan('tenants/acme/', { cache });
+    expect(second.corrupt.map((e) => e.key)).toEqual(['tenants/acme/counters/bad.json']);
+    expect(calls.get).toBe(1);
+
+    await plant('tenants/acme/counters/bad.json', '{"tenant":"acme","name":"bad","n":3}');
+    const third = await counters.scan('tenants/acme/', { cache });
+    expect(third.corrupt).toEqual([]);
+    expect(third.documents.map((d) => d.value.n)).toEqual([3]);
+    expect(calls.get).toBe(2);
   });
 });

@@ -28,6 +28,43 @@ export interface ScanResult<T> {
   corrupt: CorruptDocumentError[];
 }
 
+/**
+ * What `scan` read before, by key and etag, so the next scan of the same keys GETs only those whose
+ * listed etag changed (a LIST costs one request per 1,000 keys, a GET one per document). Owned by one
+ * reader — a loop keeps one for as long as it runs — and used with one repository. Documents handed
+ * out from it are shared between scans: treat them as read-only.
+ */
+export class ScanCache<T> {
+  readonly #entries = new Map<string, { etag: string; found: KeyedDocument<T> | CorruptDocumentError }>();
+
+  /** Documents (valid or corrupt) held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** @internal What was read at `key` when its etag was `etag`. */
+  lookup(key: string, etag: string): KeyedDocument<T> | CorruptDocumentError | undefined {
+    const entry = this.#entries.get(key);
+    return entry?.etag === etag ? entry.found : undefined;
+  }
+
+  /** @internal */
+  remember(key: string, etag: string, found: KeyedDocument<T> | CorruptDocumentError): void {
+    this.#entries.set(key, { etag, found });
+  }
+
+  /** @internal Forgets the keys under `prefix` that are not in `listed` (deleted since). */
+  prune(prefix: string, listed: ReadonlySet<string>): void {
+    for (const key of this.#entries.keys())
+      if (key.startsWith(prefix) && !listed.has(key)) this.#entries.delete(key);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
 /** How many documents `scan` reads at once. */
 const SCAN_CONCURRENCY = 8;
 
@@ -135,31 +172,45 @@ export class Repository<T> {
   /**
    * Reads every document of this kind under `prefix`. A loop calls it each round: valid documents
    * come back in key order and corrupt ones are reported beside them, so one bad document cannot stop
-   * the whole loop. Other errors (the store unreachable) are thrown.
+   * the whole loop. Other errors (the store unreachable) are thrown. With `cache`, a document whose
+   * listed etag is the one read last time is not read again (the LIST is always made: it is the truth).
    */
-  async scan(prefix: string): Promise<ScanResult<T>> {
-    const keys: string[] = [];
+  async scan(prefix: string, options: { cache?: ScanCache<T> } = {}): Promise<ScanResult<T>> {
+    const { cache } = options;
+    const listed: { key: string; etag: string }[] = [];
     const corrupt: CorruptDocumentError[] = [];
-    for await (const { key } of listAll(this.#store, prefix)) {
+    for await (const { key, etag } of listAll(this.#store, prefix)) {
       if (!isValidKey(key)) corrupt.push(new CorruptDocumentError(key, 'the key breaks the key rules'));
-      else if (this.#ownsKey(key)) keys.push(key);
+      else if (this.#ownsKey(key)) listed.push({ key, etag });
     }
-    const found: (KeyedDocument<T> | undefined)[] = new Array(keys.length);
+    cache?.prune(prefix, new Set(listed.map(({ key }) => key)));
+    const found: (KeyedDocument<T> | undefined)[] = new Array(listed.length);
+    const toRead: number[] = [];
+    listed.forEach(({ key, etag }, index) => {
+      const known = cache?.lookup(key, etag);
+      if (known === undefined) toRead.push(index);
+      else if (known instanceof CorruptDocumentError) corrupt.push(known);
+      else found[index] = known;
+    });
     let next = 0;
     const worker = async () => {
-      while (next < keys.length) {
-        const index = next++;
-        const key = keys[index]!;
+      while (next < toRead.length) {
+        const index = toRead[next++]!;
+        const key = listed[index]!.key;
         try {
           const stored = await this.get(key);
-          if (stored) found[index] = { key, ...stored }; // deleted since listed: simply gone
+          if (!stored) continue; // deleted since listed: simply gone
+          found[index] = { key, ...stored };
+          cache?.remember(key, stored.etag, found[index]);
         } catch (error) {
           if (!(error instanceof CorruptDocumentError)) throw error;
           corrupt.push(error);
+          // Remembered under the listed etag: re-read as soon as someone rewrites it.
+          cache?.remember(key, listed[index]!.etag, error);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, keys.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, toRead.length) }, worker));
     corrupt.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { documents: found.filter((document) => document !== undefined), corrupt };
   }

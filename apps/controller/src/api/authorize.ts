@@ -17,6 +17,17 @@ function isDashboard(request: FastifyRequest, secret: string | undefined): boole
   return secret !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), digest(secret));
 }
 
+/**
+ * The tenant, from this replica's cache for agents and for reads (their members are what the
+ * check needs, and every change of them is announced to all replicas). A user's writes read it
+ * afresh: handlers write it back conditionally on the etag they are given.
+ */
+function loadTenant(request: FastifyRequest, rule: AuthRule, services: ApiServices, tenantId: string) {
+  const read = () => services.repos.tenants.get(tenantKey(tenantId));
+  const cached = rule.kind === 'host' || request.method === 'GET' || request.method === 'HEAD';
+  return cached ? services.authCache.tenants.get(tenantId, read) : read();
+}
+
 function requireSignedIn(request: FastifyRequest) {
   const { principal, rejectedToken } = request.caller;
   if (principal) return principal;
@@ -57,7 +68,7 @@ export async function authorize(request: FastifyRequest, rule: AuthRule, service
       const tenantId = (request.params as Record<string, string | undefined>)[noTenant];
       const parsed = tenantIdSchema.safeParse(tenantId);
       if (!parsed.success) throw ApiError.notFound(`tenant '${tenantId}'`);
-      const tenant = await services.repos.tenants.get(tenantKey(parsed.data));
+      const tenant = await loadTenant(request, rule, services, parsed.data);
       if (!tenant) throw ApiError.notFound(`tenant '${parsed.data}'`);
       if (principal.kind === 'host') {
         if (principal.tenant !== parsed.data) throw ApiError.notFound(`tenant '${parsed.data}'`);

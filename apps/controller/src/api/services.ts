@@ -5,6 +5,7 @@ import type { LeaderElector, LeaseBackend } from '@slipway/lease';
 import type { SecretsRepository } from '@slipway/secrets';
 import type { Installations, PolicyStore, Repositories, StateStore } from '@slipway/state';
 import type { Logger } from 'pino';
+import type { AuthCache } from '../auth-cache/auth-cache.js';
 import type { BuildLogReader } from '../build-logs/build-log-reader.js';
 import type { ServiceEdgeStatus } from '../edge/edge-status.js';
 import type { GitHubUserClient } from '../github/github-user-client.js';
@@ -19,6 +20,8 @@ export interface ApiServices {
   repos: Repositories;
   users: UserDirectory;
   tokens: TokenService;
+  /** This replica's token records and tenants, for authentication (see auth-cache/auth-cache.ts). */
+  authCache: AuthCache;
   audit: AuditLog;
   policies: PolicyStore;
   secrets: SecretsRepository;

@@ -13,6 +13,7 @@ import type { DesiredAllocations } from '../hosts/desired-allocations.js';
 import { desiredChangedChannel, hostEventsChannel } from '../hosts/host-redis-keys.js';
 import type { HostObservedAllocation, HostStatusStore } from '../hosts/host-status-store.js';
 import { desiredPrefix } from '../scheduler/load-tenant.js';
+import { TenantCache } from '../scheduler/tenant-cache.js';
 import { Wakeup } from '../scheduler/wakeup.js';
 import { type TrafficEndpoint, trafficEndpoints } from './edge-routes.js';
 
@@ -28,12 +29,20 @@ export interface TenantTraffic {
   endpoints: Map<string, TrafficEndpoint[]>;
 }
 
+/**
+ * Earlier reads by the edge loops, per set of repositories (one per controller): each sync lists
+ * the documents again but reads only those whose etag changed.
+ */
+const caches = new WeakMap<Repositories, TenantCache>();
+
 /** Reads one tenant's services, desired allocations (state store) and what its agents report (Redis). */
 export async function readTenantTraffic(sources: TrafficSources, tenant: string): Promise<TenantTraffic> {
+  const cache = caches.get(sources.repos) ?? new TenantCache();
+  caches.set(sources.repos, cache);
   const [services, hosts, desired] = await Promise.all([
-    sources.repos.services.scan(servicesPrefix(tenant)),
-    sources.repos.hosts.scan(hostsPrefix(tenant)),
-    sources.desired.scan(desiredPrefix(tenant)),
+    sources.repos.services.scan(servicesPrefix(tenant), { cache: cache.services }),
+    sources.repos.hosts.scan(hostsPrefix(tenant), { cache: cache.hosts }),
+    sources.desired.scan(desiredPrefix(tenant), { cache: cache.desired }),
   ]);
   const live = await sources.status.read(
     tenant,

@@ -17,8 +17,8 @@ type Waiter = (outcome: WaitOutcome) => void;
 /**
  * Lets long-polls wait for a host's desired allocations to change. One Redis subscriber per
  * replica (not one per request) hears `publishDesiredChange` and wakes that host's waiters.
- * A wake-up is a hint, not the news: the waiter re-reads the document and compares etags, so a
- * spurious or duplicate message costs one read. After the subscriber reconnects every waiter is
+ * A wake-up is a hint, not the news: the waiter looks at the etag again (Redis, then the document
+ * if that differs), so a spurious or duplicate message costs a Redis read and at most one GET. After the subscriber reconnects every waiter is
  * woken, since messages sent while it was away are lost.
  */
 export class DesiredWatcher {

@@ -5,6 +5,7 @@
  * ```
  * <prefix>:host:<tenant>:<host>:heartbeat   {"at":"…"}                       expires after the TTL
  * <prefix>:host:<tenant>:<host>:observed    {"digest":"…","allocations":[…]}  expires after the TTL
+ * <prefix>:host:<tenant>:<host>:desired-etag  the etag of its desired document  expires after a day
  * <prefix>:host-events                      channel: a host joined, came back, changed, left
  * <prefix>:desired-changed                  channel: a host's desired allocations were written
  * ```
@@ -13,7 +14,7 @@ export function hostRedisKey(
   prefix: string,
   tenant: string,
   host: string,
-  part: 'heartbeat' | 'observed',
+  part: 'heartbeat' | 'observed' | 'desired-etag',
 ): string {
   return `${prefix}:host:${tenant}:${host}:${part}`;
 }

@@ -14,6 +14,8 @@ export interface HostServices {
   watcher: DesiredWatcher | undefined;
   /** The Redis prefix, for `writeDesired` callers. */
   prefix: string;
+  /** For the desired documents' recorded etags (`desired-etag.ts`); undefined without `REDIS_URL`. */
+  redis: Redis | undefined;
 }
 
 export interface HostServicesOptions {
@@ -38,5 +40,6 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       : undefined,
     watcher: redis ? new DesiredWatcher({ redis, prefix, logger: options.logger }) : undefined,
     prefix,
+    redis,
   };
 }

@@ -1,6 +1,7 @@
 import type { ApiServices } from '../api/services.js';
 import type { DesiredAllocations } from './desired-allocations.js';
 import { desiredKey } from './desired-allocations.js';
+import { readDesiredEtag } from './desired-etag.js';
 
 /** The etag of a host that has no desired document yet (nothing written for it). */
 export const NO_DESIRED_ETAG = 'none';
@@ -28,9 +29,26 @@ export interface LongPollInput {
 }
 
 /**
+ * The document if its etag is not one the agent has, else undefined. The etag recorded in Redis
+ * answers "unchanged" without a store read; a missing one (or Redis failing) means read the store.
+ */
+async function changedDesired(
+  services: ApiServices,
+  input: LongPollInput,
+  unchanged: (etag: string) => boolean,
+): Promise<{ document: DesiredAllocations; etag: string } | undefined> {
+  const { redis, prefix } = services.hosts;
+  const recorded = redis && (await readDesiredEtag(redis, prefix, input.tenant, input.host));
+  if (recorded !== undefined && unchanged(recorded)) return undefined;
+  const current = await readDesired(services, input.tenant, input.host);
+  return unchanged(current.etag) ? undefined : current;
+}
+
+/**
  * Answers a desired-state poll: the document at once when its etag is not one the agent has,
- * else waits (up to `waitMs`) for a change published through Redis, re-reading on each wake-up.
- * `undefined` means nothing changed (304).
+ * else waits (up to `waitMs`) for a change published through Redis, looking again on each
+ * wake-up. `undefined` means nothing changed (304). Looking costs a Redis GET; the state store
+ * is read only when the recorded etag differs from the agent's or is missing (see `desired-etag.ts`).
  */
 export async function longPollDesired(
   services: ApiServices,
@@ -42,10 +60,7 @@ export async function longPollDesired(
   if (watcher && input.waitMs > 0) await watcher.start();
   for (;;) {
     const remaining = deadline - Date.now();
-    if (!watcher || remaining <= 0) {
-      const current = await readDesired(services, input.tenant, input.host);
-      return unchanged(current.etag) ? undefined : current;
-    }
+    if (!watcher || remaining <= 0) return changedDesired(services, input, unchanged);
     // Registered before the read, so a write between the read and the wait still wakes us.
     const stop = new AbortController();
     const wake = watcher.waitFor({
@@ -55,8 +70,8 @@ export async function longPollDesired(
       signal: AbortSignal.any([input.signal, stop.signal]),
     });
     try {
-      const current = await readDesired(services, input.tenant, input.host);
-      if (!unchanged(current.etag)) return current;
+      const current = await changedDesired(services, input, unchanged);
+      if (current) return current;
       if ((await wake) !== 'changed') return undefined;
     } finally {
       stop.abort(); // ends the waiter if the read failed or answered first

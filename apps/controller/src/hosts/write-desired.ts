@@ -1,11 +1,13 @@
 import type { FenceToken, Repository } from '@slipway/state';
 import type { Redis } from 'ioredis';
 import type { DesiredAllocations } from './desired-allocations.js';
+import { forgetDesiredEtag, recordDesiredEtag } from './desired-etag.js';
 import { desiredChangedChannel } from './host-redis-keys.js';
 
 /**
  * Tells every replica that `host`'s desired allocations changed, so the agent's long-poll answers
- * now. Whoever writes the document calls it after the write (see {@link writeDesired}).
+ * now. Whoever writes the document calls it after the write ({@link writeDesired} does, with the
+ * new etag, through `recordDesiredEtag`).
  */
 export async function publishDesiredChange(
   redis: Redis,
@@ -30,8 +32,10 @@ export interface WriteDesiredOptions {
 
 /**
  * Writes a host's desired allocations — conditional on `expectedEtag` (`ConflictError` if someone
- * wrote since) and fenced — then publishes the change. If the publish fails the write stands and
- * the error is thrown: the agent still sees it at its next poll (within `wait` seconds).
+ * wrote since) and fenced — then records the new etag in Redis and publishes the change (see
+ * `desired-etag.ts`: the recorded etag is deleted before the write, so it is never older than the
+ * document). If Redis fails after the write, the write stands and the error is thrown: with no
+ * recorded etag the agent's next poll reads the document itself.
  *
  * @example
  * const current = await repository.get(desiredKey('acme', 'h-1'));
@@ -39,11 +43,12 @@ export interface WriteDesiredOptions {
  *   document: { tenant: 'acme', host: 'h-1', allocations }, expectedEtag: current?.etag ?? null });
  */
 export async function writeDesired(options: WriteDesiredOptions): Promise<{ etag: string }> {
-  const { repository, document, fence } = options;
+  const { repository, document, fence, redis, prefix } = options;
+  await forgetDesiredEtag(redis, prefix, document.tenant, document.host);
   const written =
     options.expectedEtag === null
       ? await repository.create(document, { fence })
       : await repository.replace(document, { ifMatch: options.expectedEtag, fence });
-  await publishDesiredChange(options.redis, options.prefix, document.tenant, document.host);
+  await recordDesiredEtag(redis, prefix, document.tenant, document.host, written.etag);
   return { etag: written.etag };
 }

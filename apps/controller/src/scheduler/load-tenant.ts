@@ -4,6 +4,7 @@ import { hostsPrefix, type Repositories, releaseKey, servicesPrefix } from '@sli
 import type { DesiredAllocations } from '../hosts/desired-allocations.js';
 import type { HostObservedAllocation, HostStatusStore } from '../hosts/host-status-store.js';
 import { type LatestRollouts, loadLatestRollouts } from './service-rollouts.js';
+import type { TenantCache } from './tenant-cache.js';
 
 export interface TenantSources {
   store: StateStore;
@@ -11,6 +12,8 @@ export interface TenantSources {
   policies: PolicyStore;
   desired: Repository<DesiredAllocations>;
   status: HostStatusStore;
+  /** Earlier reads of this reader (a leader's term): unchanged documents are not read again. */
+  cache?: TenantCache;
 }
 
 /** A tenant's scheduling input as read, with the etag of every desired document (for conditional writes). */
@@ -38,12 +41,13 @@ export async function loadTenant(
   nowMs: number,
   graceMs: number,
 ): Promise<LoadedTenant> {
+  const { cache } = sources;
   const [hosts, services, desired, policy, rollouts] = await Promise.all([
-    sources.repos.hosts.scan(hostsPrefix(tenant)),
-    sources.repos.services.scan(servicesPrefix(tenant)),
-    sources.desired.scan(desiredPrefix(tenant)),
+    sources.repos.hosts.scan(hostsPrefix(tenant), cache ? { cache: cache.hosts } : {}),
+    sources.repos.services.scan(servicesPrefix(tenant), cache ? { cache: cache.services } : {}),
+    sources.desired.scan(desiredPrefix(tenant), cache ? { cache: cache.desired } : {}),
     sources.policies.get(tenant),
-    loadLatestRollouts(sources.store, sources.repos, tenant),
+    loadLatestRollouts(sources.store, sources.repos, tenant, cache?.rollouts),
   ]);
   const hostRecords = hosts.documents.map((d) => d.value);
   const live = await sources.status.read(
@@ -82,10 +86,13 @@ export async function loadTenant(
   const releases = new Map<string, Release>();
   await Promise.all(
     [...wantedReleases.values()].map(async ({ environment, service, id }) => {
-      const stored = await sources.repos.releases
-        .get(releaseKey({ tenant, environment, service, id }))
-        .catch(() => undefined);
-      if (stored) releases.set(stored.value.id, stored.value);
+      const key = releaseKey({ tenant, environment, service, id });
+      const known = cache?.releases.get(key);
+      if (known) return void releases.set(known.id, known);
+      const stored = await sources.repos.releases.get(key).catch(() => undefined);
+      if (!stored) return;
+      releases.set(stored.value.id, stored.value);
+      cache?.releases.set(key, stored.value);
     }),
   );
 

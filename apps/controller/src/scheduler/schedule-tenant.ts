@@ -16,7 +16,8 @@ import {
   enqueueRolloutFeedback,
 } from '../deploy-feedback/enqueue-rollout-feedback.js';
 import { type DesiredAllocations, desiredKey } from '../hosts/desired-allocations.js';
-import { publishDesiredChange, writeDesired } from '../hosts/write-desired.js';
+import { forgetDesiredEtag, reconcileDesiredEtags, recordDesiredEtag } from '../hosts/desired-etag.js';
+import { writeDesired } from '../hosts/write-desired.js';
 import { type LoadedTenant, loadTenant, type TenantSources } from './load-tenant.js';
 import { placementField, type SchedulerSignals, type ServicePlacement } from './scheduler-signals.js';
 import { newRolloutId, runningAndHealth, writeRollouts } from './service-rollouts.js';
@@ -65,6 +66,13 @@ const WRITE_CONCURRENCY = 16;
 export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promise<TenantPass> {
   const nowMs = deps.now();
   const loaded = await loadTenant(deps, tenant, nowMs, deps.graceMs);
+  // The long-polls' copy of each etag, from what was just listed (before this pass writes any).
+  await reconcileDesiredEtags(
+    deps.redis,
+    deps.prefix,
+    tenant,
+    new Map(loaded.input.hosts.map((host) => [host.id, loaded.etags.get(host.id)])),
+  );
   const { compositions, writes, moving } = driveRollouts(loaded, nowMs, deps.progressDeadlineMs);
   // Rollouts first: a leader dying after this still finds the rollout and resumes it.
   await writeRollouts(deps.repos, writes, loaded.rollouts, deps.fence);
@@ -90,11 +98,12 @@ export async function scheduleTenant(deps: ScheduleDeps, tenant: string): Promis
     plan.orphaned.map((host) =>
       limit(async () => {
         const etag = loaded.etags.get(host);
+        await forgetDesiredEtag(deps.redis, deps.prefix, tenant, host);
         await deps.desired.delete(desiredKey(tenant, host), {
           fence: deps.fence,
           ...(etag ? { ifMatch: etag } : {}),
         });
-        await publishDesiredChange(deps.redis, deps.prefix, tenant, host);
+        await recordDesiredEtag(deps.redis, deps.prefix, tenant, host, undefined);
       }),
     ),
   );

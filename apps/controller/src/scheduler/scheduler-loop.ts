@@ -15,6 +15,7 @@ import type { HostStatusStore } from '../hosts/host-status-store.js';
 import type { LeaderLoop, LeaderLoopContext } from '../loops/leader-loop.js';
 import { scheduleTenant, type TenantPass } from './schedule-tenant.js';
 import { type SchedulerSignals, schedulerWakeChannel } from './scheduler-signals.js';
+import { TenantCache } from './tenant-cache.js';
 import { Wakeup } from './wakeup.js';
 
 export interface SchedulerLoopOptions {
@@ -30,7 +31,11 @@ export interface SchedulerLoopOptions {
   graceMs?: number;
   /** How often host liveness is checked (Redis only). Default 1 s. */
   tickMs?: number;
-  /** How often every tenant is replanned from the store, whatever was heard. Default 30 s. */
+  /**
+   * How often every tenant is replanned from the store, whatever was heard. Default 5 min: passes
+   * are driven by what is heard (API, deploys, host events, liveness ticks); the resync only
+   * catches what was missed, and each one LISTs every tenant's documents.
+   */
   resyncMs?: number;
   /** How long a leaving allocation drains before it stops. Default 5 s. */
   drainMs?: number;
@@ -54,7 +59,7 @@ const tenantKeyPattern = /^tenants\/([^/]+)\/tenant\.json$/;
 export function schedulerLoop(options: SchedulerLoopOptions): LeaderLoop {
   const graceMs = options.graceMs ?? DEFAULT_HOST_GRACE_MS;
   const tickMs = options.tickMs ?? 1000;
-  const resyncMs = options.resyncMs ?? 30_000;
+  const resyncMs = options.resyncMs ?? 300_000;
   const now = options.now ?? Date.now;
   return {
     name: 'scheduler',
@@ -80,6 +85,8 @@ export function schedulerLoop(options: SchedulerLoopOptions): LeaderLoop {
       await subscriber.subscribe(schedulerWakeChannel(options.prefix), hostEventsChannel(options.prefix));
       const deps = {
         ...options,
+        // This term's reads: a pass GETs only the documents whose listed etag changed.
+        cache: new TenantCache(),
         store,
         fence,
         logger,

@@ -10,28 +10,41 @@ const rolloutKeyPattern = /^tenants\/[^/]+\/rollouts\/([^/]+)\/([^/]+)\/([^/]+)\
 
 /**
  * Each service's most recent rollout: one LIST of the tenant's rollout keys (ids sort by time,
- * see {@link newRolloutId}) and one GET per service, however long the history grows.
+ * see {@link newRolloutId}) and one GET per service, however long the history grows. With
+ * `cache` (rollout key → what was read), a rollout whose listed etag is unchanged is not read again.
  */
 export async function loadLatestRollouts(
   store: StateStore,
   repos: Repositories,
   tenant: string,
+  cache?: Map<string, { rollout: Rollout; etag: string }>,
 ): Promise<LatestRollouts> {
-  const newest = new Map<string, string>();
-  for await (const { key } of listAll(store, rolloutsPrefix(tenant))) {
+  const newest = new Map<string, { key: string; etag: string }>();
+  for await (const { key, etag } of listAll(store, rolloutsPrefix(tenant))) {
     const match = rolloutKeyPattern.exec(key);
     if (!match) continue;
     const service = `${match[1]}/${match[2]}`;
     const current = newest.get(service);
-    if (current === undefined || key > current) newest.set(service, key);
+    if (current === undefined || key > current.key) newest.set(service, { key, etag });
   }
   const latest: LatestRollouts = new Map();
   await Promise.all(
-    [...newest].map(async ([service, key]) => {
+    [...newest].map(async ([service, { key, etag }]) => {
+      const known = cache?.get(key);
+      if (known?.etag === etag) return void latest.set(service, known);
       const stored = await repos.rollouts.get(key).catch(() => undefined); // corrupt: treated as none
-      if (stored) latest.set(service, { rollout: stored.value, etag: stored.etag });
+      if (!stored) return;
+      const found = { rollout: stored.value, etag: stored.etag };
+      latest.set(service, found);
+      cache?.set(key, found);
     }),
   );
+  if (cache) {
+    // Only each service's newest rollout is ever looked up again; older ones would only grow the map.
+    const wanted = new Set([...newest.values()].map(({ key }) => key));
+    const prefix = rolloutsPrefix(tenant);
+    for (const key of cache.keys()) if (key.startsWith(prefix) && !wanted.has(key)) cache.delete(key);
+  }
   return latest;
 }
 
