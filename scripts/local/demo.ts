@@ -237,10 +237,21 @@ async function run(): Promise<boolean> {
   );
   const { sent, versions, failures, slowestMs } = await load.stop();
   say(`v2 answered at the edge, rolled out ${v2.seconds} s after the push`);
-  const checks = fake
-    .checkRuns({ owner, repo: name })
-    .filter((c) => c.head_sha === sha)
-    .map((c) => `${c.name}: ${c.conclusion ?? c.status}`);
+  // The deploy check run concludes once the old containers have drained, a moment after v2 answers.
+  const checks = await waitFor(
+    'v2 check runs to conclude',
+    async () => {
+      const runs = fake.checkRuns({ owner, repo: name }).filter((c) => c.head_sha === sha);
+      const done = runs.length >= 2 && runs.every((c) => c.status === 'completed');
+      return done ? runs.map((c) => `${c.name}: ${c.conclusion}`) : undefined;
+    },
+    60_000,
+  ).catch(() =>
+    fake
+      .checkRuns({ owner, repo: name })
+      .filter((c) => c.head_sha === sha)
+      .map((c) => `${c.name}: ${c.conclusion ?? c.status}`),
+  );
   say(`GitHub check runs on v2: ${checks.join(', ')}`);
   // While the replicas roll one by one both versions answer; before it only v1, after it only v2.
   const seen = [...new Set(versions)];

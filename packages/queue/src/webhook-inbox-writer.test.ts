@@ -1,3 +1,4 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { Redis } from 'ioredis';
@@ -24,6 +25,45 @@ async function inboxDeliveries(redis: Redis, prefix: string): Promise<string[]> 
   const entries = await redis.xrange(webhookInboxKey(prefix), '-', '+');
   return entries.map(([, fields]) => (JSON.parse(fields[1]!) as WebhookEventJob).deliveryId);
 }
+
+/**
+ * A TCP proxy to the real Redis that can hold Redis's replies back: a round trip kept "on its
+ * way" for as long as a test needs.
+ */
+async function startReplyGate(target: string) {
+  const { hostname, port } = new URL(target);
+  let held: Buffer[] | undefined;
+  let toClient: Socket | undefined;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection(Number(port), hostname);
+    toClient = client;
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => (held ? held.push(chunk) : client.write(chunk)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    hold() {
+      held ??= [];
+    },
+    release() {
+      for (const chunk of held ?? []) toClient?.write(chunk);
+      held = undefined;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('webhook inbox writer (real Redis)', () => {
   let redis: Redis;
@@ -59,6 +99,35 @@ describe('webhook inbox writer (real Redis)', () => {
     expect(stored).toEqual(sent);
     expect(Date.parse(receivedAt)).not.toBeNaN();
     await writer.close();
+  });
+
+  it('gathers the appends made while a group is on its way and sends them together once it is answered', async () => {
+    prefix = uniquePrefix('inbox-writer');
+    const gate = await startReplyGate(redisUrl);
+    const client = new Redis(gate.url);
+    try {
+      await client.ping();
+      const writer = createWebhookInboxWriter(client, { prefix });
+      const pipelines = jest.spyOn(client, 'pipeline');
+      gate.hold();
+      const first = writer.append(pushJob('w-0'));
+      await nextTurn(); // an idle writer sends at the end of the turn
+      expect(pipelines.mock.calls).toHaveLength(1);
+      const later = [];
+      for (let i = 1; i <= 5; i++) {
+        later.push(writer.append(pushJob(`w-${i}`)));
+        await nextTurn(); // each in a turn of its own, as deliveries trickling in
+      }
+      expect(pipelines.mock.calls).toHaveLength(1); // still waiting for the first answer
+      gate.release();
+      await Promise.all([first, ...later]);
+      expect(pipelines.mock.calls).toHaveLength(2);
+      expect(await inboxDeliveries(redis, prefix)).toEqual(['w-0', 'w-1', 'w-2', 'w-3', 'w-4', 'w-5']);
+      await writer.close();
+    } finally {
+      client.disconnect();
+      await gate.close();
+    }
   });
 
   it('splits a turn with more than maxBatch appends into several round trips', async () => {

@@ -39,11 +39,13 @@ interface Pending {
 }
 
 /**
- * The GitHub App's writer to the webhook inbox (see `appendToInbox`): the appends asked for in
- * one event-loop turn — the deliveries that arrived together — go to Redis at the end of it in
- * one write, an XADD each, and their replies come back in one read: one round trip per turn
- * instead of one per delivery (on a loaded machine each one costs a wake-up of Redis). Each append
- * still resolves only once Redis has confirmed its own XADD. Groups do not wait for each other.
+ * The GitHub App's writer to the webhook inbox (see `appendToInbox`): appends go to Redis in
+ * groups, an XADD each, in one write whose replies come back in one read. A group leaves at the
+ * end of the event-loop turn its first append came in, unless one is already on its way: then it
+ * gathers until that one is answered (at most a round trip). So an idle app writes at once, and a
+ * busy one makes one round trip for many deliveries instead of one each — on a loaded machine
+ * each write costs a system call and a wake-up of Redis. Each append still resolves only once
+ * Redis has confirmed its own XADD, and none waits longer than `timeoutMs` in all.
  * Give it a connection of its own: a pipeline on one where BullMQ defined its scripts copies
  * every one of them.
  *
@@ -60,13 +62,13 @@ export function createWebhookInboxWriter(
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBatch = options.maxBatch ?? 500;
   let waiting: Pending[] = [];
-  let inFlight = 0;
+  let sending = false; // a group on its way: the next waits for its answer
   let scheduled = false;
   let closed = false;
   let onIdle: (() => void) | undefined;
 
   const schedule = () => {
-    if (scheduled || waiting.length === 0) return;
+    if (scheduled || sending || waiting.length === 0) return;
     scheduled = true;
     setImmediate(send); // after this turn's I/O: the deliveries that came with it join the group
   };
@@ -76,16 +78,16 @@ export function createWebhookInboxWriter(
     if (waiting.length === 0) return;
     const batch = waiting.length <= maxBatch ? waiting : waiting.slice(0, maxBatch);
     waiting = waiting.length <= maxBatch ? [] : waiting.slice(maxBatch);
-    schedule(); // the rest of an oversized turn goes in the next
-    inFlight += 1;
+    sending = true;
     let settled = false;
     const settle = (each: (pending: Pending, index: number) => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       batch.forEach(each);
-      inFlight -= 1;
-      if (inFlight === 0 && waiting.length === 0) onIdle?.();
+      sending = false;
+      schedule(); // what gathered meanwhile (or the rest of an oversized group) goes next
+      if (!sending && waiting.length === 0) onIdle?.();
     };
     // The oldest append's deadline: no append waits longer than timeoutMs in all.
     const timer = setTimeout(
@@ -130,7 +132,7 @@ export function createWebhookInboxWriter(
     close() {
       closed = true;
       closing ??= new Promise<void>((resolve) => {
-        if (inFlight === 0 && waiting.length === 0) return resolve();
+        if (!sending && waiting.length === 0) return resolve();
         onIdle = resolve;
       });
       return closing;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -202,6 +202,9 @@ export async function createGitRepo(options: {
   };
 
   await git(dir, ['init', '--quiet', `--initial-branch=${branch}`]);
-  await repo.commit(options.files, { message: options.message ?? 'Initial commit' });
+  // Git names a commit by its content, author and second: two repositories made alike in one
+  // second would share their first sha, and tests keyed by sha would see each other's builds.
+  const message = options.message ?? `Initial commit\n\nFake repository ${basename(dir)}`;
+  await repo.commit(options.files, { message });
   return repo;
 }

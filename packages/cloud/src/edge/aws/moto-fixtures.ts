@@ -97,8 +97,20 @@ export async function listTenantEdgeResources(
   const tagged = async (arns: string[]) => {
     const out: string[] = [];
     for (let i = 0; i < arns.length; i += 20) {
-      const answer = await clients.elb.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }));
-      for (const d of answer.TagDescriptions ?? []) if (isOurs(d.Tags)) out.push(d.ResourceArn!);
+      const batch = arns.slice(i, i + 20);
+      // One deleted meanwhile fails the whole call: then ask one by one and skip the gone.
+      const answers = (await goneIsEmpty(
+        clients.elb.send(new DescribeTagsCommand({ ResourceArns: batch })),
+      )) ?? {
+        TagDescriptions: (
+          await Promise.all(
+            batch.map((arn) =>
+              goneIsEmpty(clients.elb.send(new DescribeTagsCommand({ ResourceArns: [arn] }))),
+            ),
+          )
+        ).flatMap((answer) => answer?.TagDescriptions ?? []),
+      };
+      for (const d of answers.TagDescriptions ?? []) if (isOurs(d.Tags)) out.push(d.ResourceArn!);
     }
     return out;
   };
@@ -128,10 +140,10 @@ export async function listTenantEdgeResources(
   result.targetGroups = await tagged(groupArns);
   for await (const page of paginateListCertificates({ client: clients.acm }, {}))
     for (const summary of page.CertificateSummaryList ?? []) {
-      const tags = await clients.acm.send(
-        new ListTagsForCertificateCommand({ CertificateArn: summary.CertificateArn! }),
+      const tags = await goneIsEmpty(
+        clients.acm.send(new ListTagsForCertificateCommand({ CertificateArn: summary.CertificateArn! })),
       );
-      if (isOurs(tags.Tags)) result.certificates.push(summary.CertificateArn!);
+      if (isOurs(tags?.Tags)) result.certificates.push(summary.CertificateArn!);
     }
   if (hostedZoneId) {
     const sets = await clients.route53.send(
