@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Webhooks, createNodeMiddleware as webhooksMiddleware } from '@octokit/webhooks';
 import type { Queues, WebhookEventName } from '@slipway/queue';
 import type { Logger } from 'pino';
-import { type ApplicationFunction, createNodeMiddleware, Probot } from 'probot';
+import { Probot } from 'probot';
 import type { GitHubAppConfig } from './config.js';
 import { HANDLED_EVENTS } from './handled-events.js';
 import { openInbox } from './open-inbox.js';
@@ -14,13 +15,14 @@ export interface CreateGitHubAppOptions {
   /** Producers: deliveries go to the webhook inbox on their connection, under their prefix. */
   queues: Queues;
   logger: Logger;
-  /** How long to wait for Redis before answering 500 (must stay under probot's 9 s). Default 5000. */
+  /** How long to wait for Redis before answering 500 (must stay under the middleware's 9 s). Default 5000. */
   enqueueTimeoutMs?: number;
   /** Injected clock for `receivedAt`. */
   now?: () => Date;
 }
 
 export interface GitHubApp {
+  /** Installation clients for the workers: `probot.auth(installationId)`. */
   probot: Probot;
   /** The HTTP server (not listening yet): webhooks at {@link WEBHOOK_PATH}, `GET /healthz`, else 404. */
   server: Server;
@@ -34,10 +36,12 @@ export interface GitHubApp {
 }
 
 /**
- * The front door of the push path: probot verifies the signature, then the handler appends the
- * event to the webhook inbox in Redis (durable) and lets probot answer 200 — no GitHub API call
- * before answering; repeats are dropped when the inbox pump moves deliveries into the queue. A failure to enqueue makes probot answer 500, so GitHub shows the
- * delivery as failed and it can be redelivered; nothing is acknowledged that is not in Redis.
+ * The front door of the push path: @octokit/webhooks (probot's verifier) checks the signature,
+ * then the handler appends the event to the webhook inbox in Redis (durable) and the middleware
+ * answers 200 — no GitHub API call before answering; repeats are dropped when the inbox pump moves
+ * deliveries into the queue. A failure to enqueue answers 500, so GitHub shows the delivery as
+ * failed and it can be redelivered; nothing is acknowledged that is not in Redis. The Probot
+ * instance is the workers' way to GitHub (`probot.auth(installationId)`).
  *
  * @example
  * const app = await createGitHubApp({ config, queues, logger });
@@ -55,60 +59,58 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
   });
 
   const inbox = await openInbox(queues, options.enqueueTimeoutMs ?? 5000);
-  const appFn: ApplicationFunction = (app) => {
-    app.on([...HANDLED_EVENTS], async (context) => {
-      const deliveryId = context.id;
-      const ids = { deliveryId, event: context.name };
-      const result = toWebhookEventJob(
-        { id: deliveryId, name: context.name as WebhookEventName, payload: context.payload },
-        now(),
+  // probot's own verifier (@octokit/webhooks) without probot's per-delivery GitHub client: the
+  // acknowledgement path makes no GitHub call, and building an authenticated Octokit for every
+  // delivery cost more than the durable append. GitHub calls happen later, in the workers.
+  const webhooks = new Webhooks({ secret: config.webhookSecret });
+  webhooks.on([...HANDLED_EVENTS], async (event) => {
+    const ids = { deliveryId: event.id, event: event.name };
+    const result = toWebhookEventJob(
+      { id: event.id, name: event.name as WebhookEventName, payload: event.payload },
+      now(),
+    );
+    if (!result.ok) {
+      logger.warn({ ...ids, reason: result.reason }, 'delivery dropped: not something the app can act on');
+      return;
+    }
+    const { job } = result;
+    // One XADD to the webhook inbox, the cheapest durable write there is, sent in one round trip
+    // with those of concurrent deliveries; the inbox pump moves it into the queue, where the
+    // delivery id as job id drops repeats (kept three days).
+    await inbox.append(job);
+    logger.info(
+      {
+        ...ids,
+        installationId: job.installationId,
+        repository: job.repository?.fullName,
+        action: job.action,
+      },
+      'delivery accepted',
+    );
+  });
+  webhooks.onError((error) => {
+    // Called for bad signatures (before any handler) and for handler failures; never log the payload.
+    const { deliveryId, event, signatureMismatch } = describeWebhookError(error);
+    if (signatureMismatch) {
+      logger.warn(
+        { deliveryId, event },
+        'webhook rejected: bad signature (does WEBHOOK_SECRET match the secret in the GitHub App settings?)',
       );
-      if (!result.ok) {
-        logger.warn({ ...ids, reason: result.reason }, 'delivery dropped: not something the app can act on');
-        return;
-      }
-      const { job } = result;
-      // One XADD to the webhook inbox, the cheapest durable write there is, sent in one round trip
-      // with those of concurrent deliveries; the inbox pump moves it into the queue, where the
-      // delivery id as job id drops repeats (kept three days).
-      await inbox.append(job);
-      logger.info(
-        {
-          ...ids,
-          installationId: job.installationId,
-          repository: job.repository?.fullName,
-          action: job.action,
-        },
-        'delivery accepted',
-      );
-    });
-    app.onError((error) => {
-      // Called for bad signatures (before any handler) and for handler failures; never log the payload.
-      const { deliveryId, event, signatureMismatch } = describeWebhookError(error);
-      if (signatureMismatch) {
-        logger.warn(
-          { deliveryId, event },
-          'webhook rejected: bad signature (does WEBHOOK_SECRET match the secret in the GitHub App settings?)',
-        );
-      } else {
-        logger.error({ deliveryId, event, err: error }, 'webhook handler failed; GitHub gets a 500');
-      }
-    });
-  };
-
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOK_PATH }).catch(
-    async (error: unknown) => {
-      await inbox.close();
-      throw error;
-    },
-  );
+    } else {
+      logger.error({ deliveryId, event, err: error }, 'webhook handler failed; GitHub gets a 500');
+    }
+  });
+  const middleware = webhooksMiddleware(webhooks, {
+    path: WEBHOOK_PATH,
+    log: logger.child({ name: 'webhooks' }),
+  });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       return;
     }
     if (req.url?.startsWith(WEBHOOK_PATH) && !req.headers['x-hub-signature-256']) {
-      // probot answers 400 on its own, silently; we want the attempt on record.
+      // The middleware answers 400 on its own, silently; we want the attempt on record.
       logger.warn(
         { deliveryId: req.headers['x-github-delivery'], event: req.headers['x-github-event'] },
         'webhook rejected: no X-Hub-Signature-256 header (is a webhook secret set in the GitHub App?)',
