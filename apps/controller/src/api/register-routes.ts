@@ -71,8 +71,11 @@ export function registerRoutes(
           '5xx': errorBodySchema,
         },
       },
-      preValidation: async (request) => {
+      // Before the body is parsed: a call refused for a malformed body is audited too.
+      onRequest: async (request) => {
         request.auditDetails = {};
+      },
+      preValidation: async (request) => {
         tenants.set(request, await authorize(request, route.auth, services));
       },
       ...(mutating
