@@ -163,6 +163,27 @@ describe('POST /v1/tenants/:tenant/hosts/join', () => {
     expect((await join(tenant, { joinToken: token, name: 'h-free' })).status).toBe(201);
   });
 
+  it('lets hosts racing for one token all join (at worst after a 503 to retry), spending each use once', async () => {
+    const hosts = 40;
+    const token = await joinToken(tenant, { uses: hosts });
+    const names = Array.from({ length: hosts }, (_, i) => `h-race-${i}`);
+    const seen = new Set<number>();
+    let waiting = names;
+    for (let round = 0; waiting.length > 0 && round < 20; round++) {
+      const answers = await Promise.all(waiting.map((name) => join(tenant, { joinToken: token, name })));
+      for (const answer of answers) seen.add(answer.status);
+      waiting = waiting.filter((_, i) => answers[i]!.status === 503);
+    }
+    expect([...seen].filter((status) => status !== 201 && status !== 503)).toEqual([]);
+    expect(waiting).toEqual([]);
+    for (const name of names)
+      expect(
+        await harness.controller.services.repos.hosts.get(`tenants/${tenant}/hosts/${name}.json`),
+      ).toBeDefined();
+    const spent = await join(tenant, { joinToken: token, name: 'h-race-extra' });
+    expect(spent.status).toBe(401);
+  });
+
   it('answers a bad capacity or labels with 400 and field paths, spending nothing', async () => {
     const token = await joinToken(tenant, { uses: 1 });
     const response = await join(tenant, {

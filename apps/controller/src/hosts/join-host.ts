@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Host } from '@slipway/core';
-import { parseToken } from '@slipway/identity';
+import { IdentityError, parseToken } from '@slipway/identity';
 import { ConflictError, hostKey, tenantKey } from '@slipway/state';
 import { ApiError } from '../api/errors.js';
 import type { ApiServices } from '../api/services.js';
@@ -47,7 +47,14 @@ export async function joinHost(
     );
   if (await services.repos.hosts.get(key)) throw taken();
 
-  const redemption = await services.tokens.redeemJoinToken(input.joinToken, { now });
+  const redemption = await services.tokens
+    .redeemJoinToken(input.joinToken, { now })
+    .catch((error: unknown) => {
+      // Many hosts racing for one token's uses: transient, so a 503 the agent retries, not a 500.
+      if (error instanceof IdentityError && error.code === 'contention')
+        throw new ApiError(503, 'busy', `${error.message} (the agent retries on its own)`);
+      throw error;
+    });
   if (!redemption) throw refusedToken();
   if (redemption.tenant !== input.tenant) throw ApiError.notFound(`tenant '${input.tenant}'`);
 
