@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Host } from '@slipway/core';
+import type { Host, Rollout } from '@slipway/core';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import {
   createRepositories,
@@ -13,6 +13,7 @@ import {
   hostKey,
   PolicyStore,
   releaseKey,
+  rolloutKey,
   type StateStore,
   serviceKey,
 } from '@slipway/state';
@@ -92,6 +93,25 @@ describe('loadTenant with a TenantCache', () => {
       slot: 0,
     };
     await desired.create({ tenant, host: 'h-1', allocations: [spec] });
+    const rollout: Rollout = {
+      id: 'ro-1',
+      tenant,
+      service: 'web',
+      environment: 'production',
+      fromRelease: null,
+      toRelease: 'r-1',
+      replicas: 1,
+      baseline: {},
+      steps: [
+        { action: 'start', release: 'r-1', replicas: 1, phase: 'deploy', status: 'done', startedAt: null },
+      ],
+      status: 'succeeded',
+      reason: null,
+      createdAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    await repos.rollouts.create(rollout);
+    const ro1 = rolloutKey(rollout);
     reads.clear();
 
     const first = await loadTenant(sources, tenant, Date.now(), 15_000);
@@ -101,16 +121,24 @@ describe('loadTenant with a TenantCache', () => {
     const h1 = hostKey({ tenant, id: 'h-1' });
     const webKey = serviceKey({ tenant, environment: 'production', name: 'web' });
     const r1 = releaseKey({ tenant, environment: 'production', service: 'web', id: 'r-1' });
-    expect([readsOf(h1), readsOf(webKey), readsOf(desiredKey(tenant, 'h-1')), readsOf(r1)]).toEqual([
-      1, 1, 1, 1,
-    ]);
+    expect([
+      readsOf(h1),
+      readsOf(webKey),
+      readsOf(desiredKey(tenant, 'h-1')),
+      readsOf(r1),
+      readsOf(ro1),
+    ]).toEqual([1, 1, 1, 1, 1]);
 
     // Nothing changed: the second pass lists, but reads no document again.
     const second = await loadTenant(sources, tenant, Date.now(), 15_000);
     expect(second.input).toEqual(first.input);
-    expect([readsOf(h1), readsOf(webKey), readsOf(desiredKey(tenant, 'h-1')), readsOf(r1)]).toEqual([
-      1, 1, 1, 1,
-    ]);
+    expect([
+      readsOf(h1),
+      readsOf(webKey),
+      readsOf(desiredKey(tenant, 'h-1')),
+      readsOf(r1),
+      readsOf(ro1),
+    ]).toEqual([1, 1, 1, 1, 1]);
 
     // The service changes, a host leaves: only the changed document is read, the gone one is gone.
     await repos.services.replace({ ...web.value, replicas: 3 }, { ifMatch: web.etag });
@@ -118,8 +146,12 @@ describe('loadTenant with a TenantCache', () => {
     const third = await loadTenant(sources, tenant, Date.now(), 15_000);
     expect(third.input.services.map((s) => s.replicas)).toEqual([3]);
     expect(third.input.hosts.map((h) => h.id)).toEqual(['h-1']);
-    expect([readsOf(h1), readsOf(webKey), readsOf(desiredKey(tenant, 'h-1')), readsOf(r1)]).toEqual([
-      1, 2, 1, 1,
-    ]);
+    expect([
+      readsOf(h1),
+      readsOf(webKey),
+      readsOf(desiredKey(tenant, 'h-1')),
+      readsOf(r1),
+      readsOf(ro1),
+    ]).toEqual([1, 2, 1, 1, 1]);
   });
 });
