@@ -22,6 +22,7 @@ export {
   SourceDownloadError,
   UnsafeTarballError,
 } from './errors.js';
+export { applyBuildCheckRun, type BuildCheckRunChange } from './feedback/apply-build-check-run.js';
 export {
   type BuildFailure,
   type BuildFailureKind,

@@ -1,4 +1,4 @@
-import { buildCheckName, type GitHubInstallations, type InstallationOctokit } from '@slipway/builder-docker';
+import { applyBuildCheckRun, type GitHubInstallations } from '@slipway/builder-docker';
 import type { Release } from '@slipway/core';
 import type { BuildJob } from '@slipway/queue';
 import type { Logger } from 'pino';
@@ -101,61 +101,14 @@ export class GitHubCircleciFeedback implements CircleciFeedback {
     }
   }
 
-  async #apply(target: CheckRunTarget, change: CheckRunChange): Promise<void> {
-    const { job } = target;
-    const octokit = this.#installations.octokit(job.installationId);
-    const [owner = '', repo = ''] = job.repository.fullName.split('/');
-    const name = buildCheckName(job.service);
+  #apply(target: CheckRunTarget, change: CheckRunChange): Promise<void> {
     const output = { title: change.text.title.slice(0, 200), summary: change.text.summary.slice(0, 65_535) };
-    const fields = {
-      ...('conclusion' in change
-        ? {
-            status: 'completed' as const,
-            conclusion: change.conclusion,
-            completed_at: new Date().toISOString(),
-          }
-        : {
-            status: 'in_progress' as const,
-            ...(change.startedAt ? { started_at: change.startedAt.toISOString() } : {}),
-          }),
-      ...(change.detailsUrl ? { details_url: change.detailsUrl } : {}),
-      output,
-    };
-    const found = await findCheckRun(octokit, {
-      owner,
-      repo,
-      sha: job.commit,
-      name,
-      externalId: target.jobId,
-    });
-    if (!found) {
-      await octokit.rest.checks.create({
-        owner,
-        repo,
-        name,
-        head_sha: job.commit,
-        external_id: target.jobId,
-        ...fields,
-      });
-      return;
-    }
-    if (found.status === 'completed' && !('conclusion' in change)) return;
-    await octokit.rest.checks.update({ owner, repo, check_run_id: found.id, ...fields });
+    const { text: _, ...rest } = change;
+    return applyBuildCheckRun(
+      this.#installations.octokit(target.job.installationId),
+      target,
+      { ...rest, output },
+      new Date(),
+    );
   }
-}
-
-async function findCheckRun(
-  octokit: InstallationOctokit,
-  where: { owner: string; repo: string; sha: string; name: string; externalId: string },
-): Promise<{ id: number; status: string } | undefined> {
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    owner: where.owner,
-    repo: where.repo,
-    ref: where.sha,
-    check_name: where.name,
-    filter: 'all',
-    per_page: 100,
-  });
-  const run = runs.find((candidate) => candidate.external_id === where.externalId);
-  return run && { id: run.id, status: run.status };
 }

@@ -1,8 +1,7 @@
-import type { GitHubInstallations, InstallationOctokit } from '../github/github-installations.js';
+import type { GitHubInstallations } from '../github/github-installations.js';
+import { applyBuildCheckRun, type BuildCheckRunChange } from './apply-build-check-run.js';
 import type { BuildFailure, BuildFeedback, BuildFeedbackTarget, BuildSuccess } from './build-feedback.js';
 import {
-  buildCheckName,
-  type CheckRunOutput,
   cancelledOutput,
   failedOutput,
   retryingOutput,
@@ -13,18 +12,6 @@ import {
 export interface GitHubBuildFeedbackOptions {
   installations: GitHubInstallations;
   now?: () => Date;
-}
-
-type Conclusion = 'success' | 'failure' | 'cancelled';
-
-/** A change to the check run: still running (with new text), or concluded. */
-type CheckRunChange =
-  | { status: 'in_progress'; startedAt?: Date; output: CheckRunOutput }
-  | { conclusion: Conclusion; output: CheckRunOutput };
-
-interface FoundCheckRun {
-  id: number;
-  status: string;
 }
 
 /**
@@ -69,60 +56,12 @@ export class GitHubBuildFeedback implements BuildFeedback {
     });
   }
 
-  async #apply(target: BuildFeedbackTarget, change: CheckRunChange): Promise<void> {
-    const { job } = target;
-    const octokit = this.#installations.octokit(job.installationId);
-    const [owner = '', repo = ''] = job.repository.fullName.split('/');
-    const name = buildCheckName(job.service);
-    const fields =
-      'conclusion' in change
-        ? {
-            status: 'completed' as const,
-            conclusion: change.conclusion,
-            completed_at: this.#now().toISOString(),
-            output: change.output,
-          }
-        : {
-            status: 'in_progress' as const,
-            ...(change.startedAt ? { started_at: change.startedAt.toISOString() } : {}),
-            output: change.output,
-          };
-    const found = await findCheckRun(octokit, {
-      owner,
-      repo,
-      sha: job.commit,
-      name,
-      externalId: target.jobId,
-    });
-    if (!found) {
-      await octokit.rest.checks.create({
-        owner,
-        repo,
-        name,
-        head_sha: job.commit,
-        external_id: target.jobId,
-        ...fields,
-      });
-      return;
-    }
-    if (found.status === 'completed' && !('conclusion' in change)) return;
-    await octokit.rest.checks.update({ owner, repo, check_run_id: found.id, ...fields });
+  #apply(target: BuildFeedbackTarget, change: BuildCheckRunChange): Promise<void> {
+    return applyBuildCheckRun(
+      this.#installations.octokit(target.job.installationId),
+      target,
+      change,
+      this.#now(),
+    );
   }
-}
-
-/** The check run of this build job on the commit: same name, `external_id` = the job id. */
-async function findCheckRun(
-  octokit: InstallationOctokit,
-  where: { owner: string; repo: string; sha: string; name: string; externalId: string },
-): Promise<FoundCheckRun | undefined> {
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    owner: where.owner,
-    repo: where.repo,
-    ref: where.sha,
-    check_name: where.name,
-    filter: 'all',
-    per_page: 100,
-  });
-  const run = runs.find((candidate) => candidate.external_id === where.externalId);
-  return run && { id: run.id, status: run.status };
 }
