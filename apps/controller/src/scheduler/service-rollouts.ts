@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { AllocationSpec, Composition, ReleaseHealth, Rollout } from '@slipway/core';
-import { type FenceToken, listAll, type Repositories, rolloutsPrefix, type StateStore } from '@slipway/state';
+import {
+  CorruptDocumentError,
+  type FenceToken,
+  listAll,
+  type Repositories,
+  rolloutsPrefix,
+  type ScanCache,
+  type StateStore,
+} from '@slipway/state';
 import type { HostObservedAllocation } from '../hosts/host-status-store.js';
 
 /** A service's latest rollout as stored, keyed `<environment>/<service>`. */
@@ -11,13 +19,13 @@ const rolloutKeyPattern = /^tenants\/[^/]+\/rollouts\/([^/]+)\/([^/]+)\/([^/]+)\
 /**
  * Each service's most recent rollout: one LIST of the tenant's rollout keys (ids sort by time,
  * see {@link newRolloutId}) and one GET per service, however long the history grows. With
- * `cache` (rollout key → what was read), a rollout whose listed etag is unchanged is not read again.
+ * `cache`, a rollout whose listed etag is unchanged is not read again; a corrupt one counts as none.
  */
 export async function loadLatestRollouts(
   store: StateStore,
   repos: Repositories,
   tenant: string,
-  cache?: Map<string, { rollout: Rollout; etag: string }>,
+  cache?: ScanCache<Rollout>,
 ): Promise<LatestRollouts> {
   const newest = new Map<string, { key: string; etag: string }>();
   for await (const { key, etag } of listAll(store, rolloutsPrefix(tenant))) {
@@ -27,24 +35,25 @@ export async function loadLatestRollouts(
     const current = newest.get(service);
     if (current === undefined || key > current.key) newest.set(service, { key, etag });
   }
+  // Only each service's newest rollout is ever looked up again; older ones would only grow the cache.
+  cache?.prune(rolloutsPrefix(tenant), new Set([...newest.values()].map(({ key }) => key)));
   const latest: LatestRollouts = new Map();
   await Promise.all(
     [...newest].map(async ([service, { key, etag }]) => {
-      const known = cache?.get(key);
-      if (known?.etag === etag) return void latest.set(service, known);
-      const stored = await repos.rollouts.get(key).catch(() => undefined); // corrupt: treated as none
-      if (!stored) return;
-      const found = { rollout: stored.value, etag: stored.etag };
-      latest.set(service, found);
-      cache?.set(key, found);
+      let found = cache?.lookup(key, etag);
+      if (found === undefined) {
+        found = await repos.rollouts.get(key).then(
+          (stored) => stored && { key, ...stored },
+          // Corrupt: counts as none until rewritten. Unreadable now: none this pass, read again next.
+          (error: unknown) => (error instanceof CorruptDocumentError ? error : undefined),
+        );
+        if (found === undefined) return; // deleted since listed, or unreadable
+        cache?.remember(key, found instanceof CorruptDocumentError ? etag : found.etag, found);
+      }
+      if (!(found instanceof CorruptDocumentError))
+        latest.set(service, { rollout: found.value, etag: found.etag });
     }),
   );
-  if (cache) {
-    // Only each service's newest rollout is ever looked up again; older ones would only grow the map.
-    const wanted = new Set([...newest.values()].map(({ key }) => key));
-    const prefix = rolloutsPrefix(tenant);
-    for (const key of cache.keys()) if (key.startsWith(prefix) && !wanted.has(key)) cache.delete(key);
-  }
   return latest;
 }
 

@@ -13,8 +13,8 @@ export class TenantCache {
   readonly hosts = new ScanCache<Host>();
   readonly services = new ScanCache<Service>();
   readonly desired = new ScanCache<DesiredAllocations>();
-  /** Rollout key → the rollout read with that etag. */
-  readonly rollouts = new Map<string, { rollout: Rollout; etag: string }>();
+  /** Each service's latest rollout (see `loadLatestRollouts`). */
+  readonly rollouts = new ScanCache<Rollout>();
   /** Release key → release (immutable). */
   readonly releases = new Map<string, Release>();
 }
