@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupRedis, uniquePrefix } from '@slipway/devenv/testing';
 import { type FakeGitHub, startFakeGitHub } from '@slipway/fakes';
+import { tenantRef } from '@slipway/secrets';
 import { Redis } from 'ioredis';
 import { routeTable } from '../src/routes/index.js';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
@@ -63,6 +64,9 @@ const expected: Record<string, [number, number, number, number, number, number, 
   'secrets.list': /*    */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'secrets.set': /*     */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
   'secrets.delete': /*  */ [401, 403, 204, 204, 404, 204, 403, 401, 401],
+  'tenant-secrets.list': [401, 200, 200, 200, 404, 200, 403, 401, 401],
+  'tenant-secrets.set': [401, 403, 403, 204, 404, 204, 403, 401, 401],
+  'tenant-secrets.delete': [401, 403, 403, 204, 404, 204, 403, 401, 401],
   'builds.list': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'builds.get': /*      */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
   'builds.logs': /*     */ [401, 200, 200, 200, 404, 200, 403, 401, 401],
@@ -125,6 +129,7 @@ async function fixture(options: { withHost: boolean }) {
     'DATABASE_URL',
     'postgres://u:p@db/app',
   );
+  await secrets.set(tenantRef(tenant), 'CIRCLECI_TOKEN', 'circle-token');
   // GitHub knows the owner as an admin of the org whose installations the tests bind.
   const ownerGithubToken = github.addUserToken({ login: ownerLogin, id: githubId });
   github.setOrgMembership({ org, username: ownerLogin, role: 'admin' });
@@ -312,6 +317,16 @@ const requests: Record<string, (f: Fixture) => { method: string; path: string; b
   'secrets.list': (f) => ({ method: 'GET', path: secretPath(f) }),
   'secrets.set': (f) => ({ method: 'PUT', path: `${secretPath(f)}/API_KEY`, body: { value: 'k-123' } }),
   'secrets.delete': (f) => ({ method: 'DELETE', path: `${secretPath(f)}/DATABASE_URL` }),
+  'tenant-secrets.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/secrets` }),
+  'tenant-secrets.set': (f) => ({
+    method: 'PUT',
+    path: `/v1/tenants/${f.tenant}/secrets/CIRCLECI_WEBHOOK_SECRET`,
+    body: { value: 'whsec-123' },
+  }),
+  'tenant-secrets.delete': (f) => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${f.tenant}/secrets/CIRCLECI_TOKEN`,
+  }),
   'builds.list': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds` }),
   'builds.get': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds/${f.build}` }),
   'builds.logs': (f) => ({ method: 'GET', path: `/v1/tenants/${f.tenant}/builds/${f.build}/logs` }),

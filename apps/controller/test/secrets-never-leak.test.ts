@@ -3,9 +3,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tenantRef } from '@slipway/secrets';
 import { type Harness, makeTenant, makeToken, makeUser, startHarness } from './support/api-harness.js';
 
 const value = `s3cr3t-${Math.random().toString(36).slice(2)}-do-not-leak`;
+const tenantValue = `t3n4nt-${Math.random().toString(36).slice(2)}-do-not-leak`;
 let harness: Harness;
 const responses: string[] = [];
 
@@ -99,5 +101,79 @@ describe('secret env vars', () => {
     const files = filesUnder(join(harness.dataDir, 'state'));
     expect(files.some((f) => f.includes('/secrets/'))).toBe(true);
     for (const file of files) expect(readFileSync(file, 'utf8')).not.toContain(value);
+  });
+});
+
+describe('tenant secrets', () => {
+  it('are write-only and never appear in responses, logs, the audit log or storage', async () => {
+    const owner = await makeUser(harness, 'olga');
+    await makeTenant(harness, 'sec-tenant', [{ user: owner.id, role: 'owner' }]);
+    const token = (await makeToken(harness, owner.id, { tenant: 'sec-tenant', role: 'owner' })).token;
+    const base = '/v1/tenants/sec-tenant/secrets';
+    const seen: string[] = [];
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await harness.call(method, path, { token, ...(body !== undefined ? { body } : {}) });
+      seen.push(`${response.status} ${[...response.headers].join(' ')} ${await response.text()}`);
+      return response.status;
+    };
+
+    expect(await call('PUT', `${base}/CIRCLECI_TOKEN`, { value: tenantValue })).toBe(204);
+    expect(await call('GET', base)).toBe(200);
+    expect(seen.at(-1)).toContain('CIRCLECI_TOKEN');
+    // Refused requests that carry the value: bad names, a wrong type, an unknown tenant.
+    expect(await call('PUT', `${base}/1BAD`, { value: tenantValue })).toBe(400);
+    expect(await call('PUT', `${base}/__proto__`, { value: tenantValue })).toBe(400);
+    expect(await call('PUT', `${base}/NESTED`, { value: { nested: tenantValue } })).toBe(400);
+    expect(await call('PUT', `${base}/NUL`, { value: `${tenantValue}\0` })).toBe(400);
+    expect(await call('PUT', '/v1/tenants/nope/secrets/CIRCLECI_TOKEN', { value: tenantValue })).toBe(404);
+    expect(await call('GET', '/v1/tenants/sec-tenant/audit')).toBe(200);
+    expect(seen.at(-1)).toContain('tenant-secrets.set');
+
+    const { items } = await harness.controller.services.audit.query({ tenant: 'sec-tenant' });
+    expect(items.length).toBeGreaterThan(0);
+    const revealed = await harness.controller.services.secrets.reveal(tenantRef('sec-tenant'));
+    expect(revealed.CIRCLECI_TOKEN?.reveal()).toBe(tenantValue); // stored, encrypted, revealable by Slipway
+
+    for (const captured of [...seen, JSON.stringify(items), ...harness.logs])
+      expect(captured).not.toContain(tenantValue);
+    const files = filesUnder(join(harness.dataDir, 'state'));
+    expect(files.some((f) => f.endsWith('/tenants/sec-tenant/secrets/tenant.json'))).toBe(true);
+    for (const file of files) expect(readFileSync(file, 'utf8')).not.toContain(tenantValue);
+  });
+
+  it('are never injected into a container, even when an allocation names one', async () => {
+    const { tokens, hosts, secrets } = harness.controller.services;
+    const { token } = await tokens.createHostToken({ tenant: 'sec-tenant', host: 'h-tenant' });
+    await hosts.desired.create({
+      tenant: 'sec-tenant',
+      host: 'h-tenant',
+      allocations: [
+        {
+          allocation: 'a-tenant',
+          tenant: 'sec-tenant',
+          service: 'web',
+          environment: 'production',
+          release: 'r-1',
+          slot: 0,
+          secrets: ['CIRCLECI_TOKEN'],
+        },
+      ],
+    });
+    const path = '/v1/tenants/sec-tenant/hosts/h-tenant/secrets';
+    const refused = await harness.call('POST', path, { token, body: { allocation: 'a-tenant' } });
+    expect(refused.status).toBe(409);
+    const text = await refused.text();
+    expect(text).toContain('CIRCLECI_TOKEN');
+    expect(text).not.toContain(tenantValue);
+
+    // A service secret of the same name is what the container gets; the tenant's stays out.
+    await secrets.set(
+      { tenant: 'sec-tenant', environment: 'production', service: 'web' },
+      'CIRCLECI_TOKEN',
+      'svc',
+    );
+    const fetched = await harness.call('POST', path, { token, body: { allocation: 'a-tenant' } });
+    expect(await fetched.json()).toEqual({ values: { CIRCLECI_TOKEN: 'svc' } });
+    for (const line of harness.logs) expect(line).not.toContain(tenantValue);
   });
 });

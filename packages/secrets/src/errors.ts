@@ -1,3 +1,5 @@
+import { describeScope, isTenantScope, type SecretScope } from './secret-scope.js';
+
 /** Machine-readable reasons a secrets operation failed. No message or field ever holds a secret value. */
 export type SecretErrorCode =
   /** A `Secret` reached `JSON.stringify` (a job payload, an API response, a log line). */
@@ -52,12 +54,7 @@ export type SecretDecryptReason =
   | 'key-provider-failed';
 
 /** What a secret is, without its value: safe to put in messages and logs. */
-export interface SecretLabel {
-  tenant: string;
-  environment: string;
-  service: string;
-  name: string;
-}
+export type SecretLabel = SecretScope & { name: string };
 
 const NEXT_STEP: Record<SecretDecryptReason, string> = {
   'unknown-key':
@@ -79,7 +76,7 @@ export class SecretDecryptError extends SecretError {
     readonly keyId: string | undefined,
     options?: { cause?: unknown },
   ) {
-    const where = `${label.tenant}/${label.environment}/${label.service}`;
+    const where = describeScope(label);
     const key = keyId === undefined ? '' : ` (key id "${keyId}")`;
     super(
       'SECRET_DECRYPT_FAILED',
@@ -110,18 +107,30 @@ export class InvalidSecretError extends SecretError {
   }
 }
 
-/** A service references secrets that are not set; `names` lists them (names are not secret). */
+/**
+ * Secrets asked for by name are not set in their scope (a service's references, or the tenant secrets a
+ * builder needs); `names` lists them (names are not secret).
+ */
 export class MissingSecretsError extends SecretError {
   override readonly name = 'MissingSecretsError';
 
   constructor(
-    readonly service: { tenant: string; environment: string; service: string },
+    readonly scope: SecretScope,
     readonly names: readonly string[],
   ) {
-    super(
-      'SECRET_MISSING',
-      `Service ${service.tenant}/${service.environment}/${service.service} references secrets that are not set: ` +
-        `${names.join(', ')}. Set them for this service, or remove them from its secrets list.`,
+    super('SECRET_MISSING', missingMessage(scope, names));
+  }
+}
+
+function missingMessage(scope: SecretScope, names: readonly string[]): string {
+  if (isTenantScope(scope)) {
+    return (
+      `Tenant ${scope.tenant} has no tenant secrets named ${names.join(', ')}. ` +
+      `An owner of the tenant sets them with PUT /v1/tenants/${scope.tenant}/secrets/<NAME>.`
     );
   }
+  return (
+    `Service ${describeScope(scope)} references secrets that are not set: ` +
+    `${names.join(', ')}. Set them for this service, or remove them from its secrets list.`
+  );
 }

@@ -25,7 +25,12 @@ export {
 } from './redacting-logger.js';
 export { SECRET_PLACEHOLDER, Secret } from './secret.js';
 export type { SecretCipher } from './secret-cipher.js';
-export { assertSecretContext, type SecretContext } from './secret-context.js';
+export {
+  assertSecretContext,
+  type SecretContext,
+  type ServiceSecretContext,
+  type TenantSecretContext,
+} from './secret-context.js';
 export { type SecretEnvelope, secretEnvelopeSchema } from './secret-envelope.js';
 export {
   assertSecretName,
@@ -33,8 +38,21 @@ export {
   MAX_SECRET_NAME_LENGTH,
   MAX_SECRET_VALUE_BYTES,
 } from './secret-rules.js';
-export { type SecretsDocument, secretsDocumentSchema } from './secrets-document.js';
-export { type ServiceRef, secretsKey, secretsPrefix } from './secrets-keys.js';
+export {
+  describeScope,
+  isTenantScope,
+  type SecretScope,
+  type ServiceRef,
+  type TenantRef,
+  tenantRef,
+} from './secret-scope.js';
+export {
+  type SecretsDocument,
+  type ServiceSecretsDocument,
+  secretsDocumentSchema,
+  type TenantSecretsDocument,
+} from './secrets-document.js';
+export { secretsKey, secretsPrefix } from './secrets-keys.js';
 export {
   type SecretListing,
   SecretsRepository,

@@ -1,11 +1,7 @@
 import { assertKeySegment } from '@slipway/state';
+import { isTenantScope, type SecretScope } from './secret-scope.js';
 
-/** One service in one environment of one tenant: the unit secrets belong to. */
-export interface ServiceRef {
-  tenant: string;
-  environment: string;
-  service: string;
-}
+export type { ServiceRef } from './secret-scope.js';
 
 /**
  * Where secrets live in the state store, beside (not inside) the service documents, so desired-state
@@ -18,8 +14,13 @@ export function secretsPrefix(tenant: string, environment?: string): string {
   return `tenants/${tenant}/secrets/${environment}/`;
 }
 
-/** The key of a service's secrets document: `tenants/<tenant>/secrets/<environment>/<service>.json`. */
-export function secretsKey(ref: ServiceRef): string {
-  assertKeySegment(ref.service, 'service name');
-  return `${secretsPrefix(ref.tenant, ref.environment)}${ref.service}.json`;
+/**
+ * The key of a scope's secrets document: `tenants/<tenant>/secrets/<environment>/<service>.json` for a
+ * service, `tenants/<tenant>/secrets/tenant.json` for the tenant. The tenant's sits one level up, where
+ * no service's can: environments are folders there, and a DNS-label environment is never `tenant.json`.
+ */
+export function secretsKey(scope: SecretScope): string {
+  if (isTenantScope(scope)) return `${secretsPrefix(scope.tenant)}tenant.json`;
+  assertKeySegment(scope.service, 'service name');
+  return `${secretsPrefix(scope.tenant, scope.environment)}${scope.service}.json`;
 }

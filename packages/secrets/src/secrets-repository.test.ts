@@ -1,58 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CorruptDocumentError, FsStateStore } from '@slipway/state';
-import { DataKeyCipher } from './data-key-cipher.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { CorruptDocumentError } from '@slipway/state';
 import { InvalidSecretError, MissingSecretsError, SecretDecryptError } from './errors.js';
-import { LocalDataKeyProvider } from './local-data-key-provider.js';
-import { LocalKeyCipher } from './local-key-cipher.js';
 import { Secret } from './secret.js';
 import { secretsKey } from './secrets-keys.js';
-import { SecretsRepository } from './secrets-repository.js';
+import { repositoryFixtures, revealAll } from './testing/repository-fixture.js';
 
 const WEB = { tenant: 'acme', environment: 'production', service: 'web' };
 const WORKER = { tenant: 'acme', environment: 'production', service: 'worker' };
 const DATABASE_URL = 'postgres://app:Tr0ub4dor-and-3@db.internal/app';
 const API_TOKEN = 'tok_live_5f1b9c0e7a2d4b8c';
 
-let base: string;
-let count = 0;
-
-beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'slipway-secrets-test-'));
-});
-
-afterAll(async () => {
-  await rm(base, { recursive: true, force: true });
-});
-
-function fresh(options: { envelope?: boolean } = {}) {
-  count += 1;
-  const root = join(base, `store-${count}`);
-  const store = new FsStateStore({ root, durable: false });
-  const keyring = { activeKeyId: 'k1', keys: { k1: randomBytes(32) } };
-  const cipher = options.envelope
-    ? new DataKeyCipher({ provider: new LocalDataKeyProvider(keyring) })
-    : new LocalKeyCipher(keyring);
-  let clock = Date.parse('2030-01-02T03:04:05.000Z');
-  const tick = () => {
-    clock += 1000;
-    return new Date(clock);
-  };
-  const secrets = new SecretsRepository({ store, cipher, now: tick });
-  const raw = (key: string) => readFile(join(root, key), 'utf8');
-  const plant = async (key: string, body: string) => {
-    await mkdir(dirname(join(root, key)), { recursive: true });
-    await writeFile(join(root, key), body);
-  };
-  return { store, secrets, raw, plant, root };
-}
-
-function revealAll(record: Record<string, Secret>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([name, secret]) => [name, secret.reveal()]));
-}
+const fresh = repositoryFixtures('secrets-test');
 
 describe.each([
   ['LocalKeyCipher', false],

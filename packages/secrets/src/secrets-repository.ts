@@ -4,9 +4,11 @@ import { conditionalRewrite } from './conditional-rewrite.js';
 import { InvalidSecretError, MissingSecretsError } from './errors.js';
 import { Secret } from './secret.js';
 import type { SecretCipher } from './secret-cipher.js';
+import type { SecretContext } from './secret-context.js';
 import { assertSecretName, assertSecretValue } from './secret-rules.js';
+import { isTenantScope, type SecretScope } from './secret-scope.js';
 import { type SecretsDocument, secretsDocumentSchema } from './secrets-document.js';
-import { type ServiceRef, secretsKey } from './secrets-keys.js';
+import { secretsKey } from './secrets-keys.js';
 
 export interface SecretsRepositoryOptions {
   store: StateStore;
@@ -23,32 +25,40 @@ export interface SecretListing {
   updatedAt: string;
 }
 
-const REF_SCHEMAS = {
+const SERVICE_SCHEMAS = {
   tenant: tenantIdSchema,
   environment: environmentNameSchema,
   service: serviceNameSchema,
 };
+const TENANT_SCHEMAS = { tenant: tenantIdSchema };
 
-function assertServiceRef(ref: ServiceRef): void {
-  for (const [part, schema] of Object.entries(REF_SCHEMAS) as [keyof ServiceRef, typeof tenantIdSchema][]) {
-    if (!schema.safeParse(ref?.[part]).success) {
+/** Throws `InvalidSecretError` unless every id of the scope is a DNS label. */
+function assertScope(scope: SecretScope): void {
+  const schemas = isTenantScope(scope) ? TENANT_SCHEMAS : SERVICE_SCHEMAS;
+  for (const [part, schema] of Object.entries(schemas)) {
+    const value: unknown = (scope as unknown as Record<string, unknown> | null)?.[part];
+    if (!schema.safeParse(value).success) {
       throw new InvalidSecretError(
         'context',
-        `Invalid ${part} ${JSON.stringify(String(ref?.[part]).slice(0, 64))}: use a DNS label (lowercase letters, digits and "-").`,
+        `Invalid ${part} ${JSON.stringify(String(value).slice(0, 64))}: use a DNS label (lowercase letters, digits and "-").`,
       );
     }
   }
 }
 
 /**
- * A service's secret environment variables, encrypted at rest in the state store
- * (`tenants/<tenant>/secrets/<environment>/<service>.json`). Write-only from the outside: `set`,
- * `delete` and `listNames` never return values; `reveal` decrypts for the container-injection path.
+ * Secrets encrypted at rest in the state store, in one document per scope: a service's secret
+ * environment variables (`tenants/<tenant>/secrets/<environment>/<service>.json`) or the tenant's own
+ * secrets (`tenants/<tenant>/secrets/tenant.json`, see `tenantRef`). Write-only from the outside:
+ * `set`, `delete` and `listNames` never return values; `reveal` decrypts — a service's for the
+ * container-injection path, a tenant's for Slipway's own use (builders), never for a container.
  *
  * @example
  * const secrets = new SecretsRepository({ store, cipher });
  * await secrets.set({ tenant: 'acme', environment: 'production', service: 'web' }, 'DATABASE_URL', url);
  * const env = await secrets.reveal(ref); // { DATABASE_URL: Secret }
+ * await secrets.set(tenantRef('acme'), 'CIRCLECI_TOKEN', token);
+ * const { CIRCLECI_TOKEN } = await secrets.reveal(tenantRef('acme'), { names: ['CIRCLECI_TOKEN'] });
  */
 export class SecretsRepository {
   readonly #documents: Repository<SecretsDocument>;
@@ -60,7 +70,7 @@ export class SecretsRepository {
     this.#documents = new Repository<SecretsDocument>({
       store: options.store,
       schema: secretsDocumentSchema,
-      keyOf: secretsKey,
+      keyOf: (document) => secretsKey(scopeOf(document)),
       kind: 'secrets document',
       ownsKey: (key) => key.includes('/secrets/'),
     });
@@ -70,18 +80,18 @@ export class SecretsRepository {
   }
 
   /** Sets (creates or replaces) one secret. The value is encrypted before anything is written. */
-  async set(ref: ServiceRef, name: string, value: string | Secret): Promise<SecretListing> {
-    assertServiceRef(ref);
+  async set(ref: SecretScope, name: string, value: string | Secret): Promise<SecretListing> {
+    assertScope(ref);
     assertSecretName(name);
     const plaintext = Secret.isSecret(value) ? value : new Secret(value);
     assertSecretValue(name, plaintext.reveal());
-    const envelope = await this.#cipher.encrypt(plaintext, { ...pick(ref), name });
+    const envelope = await this.#cipher.encrypt(plaintext, contextOf(ref, name));
     const updatedAt = this.#now().toISOString();
     await conditionalRewrite(
       this.#documents,
       secretsKey(ref),
       (current) => ({
-        ...pick(ref),
+        ...scopeOf(ref),
         secrets: Object.fromEntries([
           ...Object.entries(current?.secrets ?? {}).filter(([other]) => other !== name),
           [name, { envelope, updatedAt }],
@@ -94,8 +104,8 @@ export class SecretsRepository {
   }
 
   /** Removes one secret; false when it was not set. The document goes with the last secret. */
-  async delete(ref: ServiceRef, name: string): Promise<boolean> {
-    assertServiceRef(ref);
+  async delete(ref: SecretScope, name: string): Promise<boolean> {
+    assertScope(ref);
     assertSecretName(name);
     let deleted = false;
     const updatedAt = this.#now().toISOString();
@@ -113,9 +123,9 @@ export class SecretsRepository {
     return deleted;
   }
 
-  /** Removes every secret of the service (when the service itself is deleted). */
-  async deleteAll(ref: ServiceRef): Promise<void> {
-    assertServiceRef(ref);
+  /** Removes every secret of the scope (when the service itself is deleted). */
+  async deleteAll(ref: SecretScope): Promise<void> {
+    assertScope(ref);
     await conditionalRewrite(
       this.#documents,
       secretsKey(ref),
@@ -124,9 +134,9 @@ export class SecretsRepository {
     );
   }
 
-  /** The names of the service's secrets with when each was set, sorted by name. Never values. */
-  async listNames(ref: ServiceRef): Promise<SecretListing[]> {
-    assertServiceRef(ref);
+  /** The names of the scope's secrets with when each was set, sorted by name. Never values. */
+  async listNames(ref: SecretScope): Promise<SecretListing[]> {
+    assertScope(ref);
     const stored = await this.#documents.get(secretsKey(ref));
     return Object.entries(stored?.value.secrets ?? {})
       .map(([name, { updatedAt }]) => ({ name, updatedAt }))
@@ -134,16 +144,17 @@ export class SecretsRepository {
   }
 
   /**
-   * Decrypts the service's secrets for injection into its containers, as a null-prototype record of
-   * `Secret`s. With `names` (the service's secret references), returns exactly those and throws
+   * Decrypts the scope's secrets as a null-prototype record of `Secret`s: a service's for injection
+   * into its containers, a tenant's for Slipway's own use. With `names` (a service's secret
+   * references, or the tenant secrets a builder needs), returns exactly those and throws
    * `MissingSecretsError` listing any that are not set. A value that fails to decrypt throws
    * `SecretDecryptError` naming it.
    */
   async reveal(
-    ref: ServiceRef,
+    ref: SecretScope,
     options: { names?: readonly string[] } = {},
   ): Promise<Record<string, Secret>> {
-    assertServiceRef(ref);
+    assertScope(ref);
     const stored = await this.#documents.get(secretsKey(ref));
     const secrets = stored?.value.secrets ?? {};
     const names = options.names ? [...new Set(options.names)] : Object.keys(secrets);
@@ -152,7 +163,7 @@ export class SecretsRepository {
     const revealed = await Promise.all(
       names.map(async (name) => {
         const entry = secrets[name]!;
-        return [name, await this.#cipher.decrypt(entry.envelope, { ...pick(ref), name })] as const;
+        return [name, await this.#cipher.decrypt(entry.envelope, contextOf(ref, name))] as const;
       }),
     );
     const result: Record<string, Secret> = Object.create(null);
@@ -161,7 +172,17 @@ export class SecretsRepository {
   }
 }
 
-/** Only the ids: a caller's ref object may carry other fields that must not reach the document. */
-function pick(ref: ServiceRef): ServiceRef {
-  return { tenant: ref.tenant, environment: ref.environment, service: ref.service };
+/**
+ * Only the ids, with the scope tag for a tenant: a caller's ref object may carry other fields that must
+ * not reach the document or the encryption context. Also reads a stored document's scope.
+ */
+function scopeOf(ref: SecretScope | SecretsDocument): SecretScope {
+  if (isTenantScope(ref as SecretScope)) return { scope: 'tenant', tenant: ref.tenant };
+  const { tenant, environment, service } = ref as { tenant: string; environment: string; service: string };
+  return { tenant, environment, service };
+}
+
+/** The context a value is encrypted under: the scope's ids and the name. */
+function contextOf(ref: SecretScope, name: string): SecretContext {
+  return { ...scopeOf(ref), name };
 }

@@ -1,3 +1,4 @@
+import { InvalidSecretError } from '@slipway/secrets';
 import { ConflictError } from '@slipway/state';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -32,6 +33,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     else if (error instanceof ConflictError) {
       apiError = ApiError.conflict('the resource changed while this request ran; read it again and retry');
     } else if (hasZodFastifySchemaValidationErrors(error)) apiError = validationError(error);
+    // The secrets package's own rules (a reserved name, a NUL in a value); its messages hold no values.
+    else if (error instanceof InvalidSecretError) apiError = ApiError.invalid(error.message);
     else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       apiError = ApiError.invalid(`the body is not valid JSON: ${error.message}`);
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -30,7 +30,9 @@ export async function allocationSecretNames(
     throw ApiError.conflict(`allocation '${input.allocation}' has a malformed secrets list; redeploy it`);
   return {
     allocation: input.allocation,
-    // The URL's tenant, not the document's: a host reads its own tenant's secrets only.
+    // The URL's tenant, not the document's: a host reads its own tenant's secrets only. Always a
+    // service scope, built field by field: tenant secrets (`tenantRef`) are never injected, and nothing
+    // in a desired document can turn this into one (a missing environment or service is refused).
     service: { tenant: input.tenant, environment: spec.environment, service: spec.service },
     names: [...new Set(parsed.data)],
   };

@@ -16,6 +16,7 @@ import { secretRoutes } from './secrets.js';
 import { serviceReleaseRoutes } from './service-releases.js';
 import { serviceRoutes } from './services.js';
 import { systemRoutes } from './system.js';
+import { tenantSecretRoutes } from './tenant-secrets.js';
 import { tenantRoutes } from './tenants.js';
 import { tokenRoutes } from './tokens.js';
 
@@ -34,6 +35,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...installationRoutes,
   ...policyRoutes,
   ...secretRoutes,
+  ...tenantSecretRoutes,
   ...buildRoutes,
   ...releaseRoutes,
   ...serviceRoutes,

@@ -9,12 +9,19 @@ const serviceParams = z.object({
   environment: environmentNameSchema,
   service: serviceNameSchema,
 });
-const secretParams = serviceParams.extend({
-  name: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env var name: letters, digits and _, not starting with a digit')
-    .max(256),
+/** A secret's name in a URL; shared by service and tenant secrets (`@slipway/secrets` checks it again). */
+export const secretNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env var name: letters, digits and _, not starting with a digit')
+  .max(256);
+/** The body that sets a secret: its value, at most 64 KiB. */
+export const secretValueBody = z.object({ value: z.string().max(65_536, 'at most 64 KiB') });
+/** What listing secrets shows: names and times, never values. */
+export const secretListing = z.object({
+  items: z.array(z.object({ name: z.string(), updatedAt: z.string() })),
 });
+
+const secretParams = serviceParams.extend({ name: secretNameSchema });
 const base = '/v1/tenants/:tenant/environments/:environment/services/:service/secrets';
 
 export const secretRoutes = [
@@ -26,7 +33,7 @@ export const secretRoutes = [
     tags: ['secrets'],
     auth: auth.viewer,
     params: serviceParams,
-    response: z.object({ items: z.array(z.object({ name: z.string(), updatedAt: z.string() })) }),
+    response: secretListing,
     handler: async ({ params, services }) => ({ items: await services.secrets.listNames(params) }),
   }),
   defineRoute({
@@ -37,7 +44,7 @@ export const secretRoutes = [
     tags: ['secrets'],
     auth: auth.developer,
     params: secretParams,
-    body: z.object({ value: z.string().max(65_536, 'at most 64 KiB') }),
+    body: secretValueBody,
     auditTarget: ({ params }) => ({
       type: 'secret',
       id: `${params.environment}/${params.service}/${params.name}`,
