@@ -1,16 +1,8 @@
-import { MissingSecretsError, type Secret, type SecretsRepository } from '@slipway/secrets';
+import { MissingSecretsError, type Secret, type SecretsRepository, tenantRef } from '@slipway/secrets';
 
 /** The secret names a tenant stores for CircleCI. */
 export const CIRCLECI_TOKEN = 'CIRCLECI_TOKEN';
 export const CIRCLECI_WEBHOOK_SECRET = 'CIRCLECI_WEBHOOK_SECRET';
-
-/**
- * Where a tenant's CircleCI secrets live in the secrets store: secrets are kept per
- * (tenant, environment, service), so the tenant-wide ones sit under this fixed pair. Set them with
- * `PUT /v1/tenants/<tenant>/environments/ci/services/circleci/secrets/CIRCLECI_TOKEN` (and
- * `…/CIRCLECI_WEBHOOK_SECRET`). No running service is named by it: these are never injected.
- */
-export const TENANT_CIRCLECI_REF = { environment: 'ci', service: 'circleci' } as const;
 
 /** A tenant's CircleCI token and webhook secret; undefined when not set. Values stay `Secret`s. */
 export interface CircleciSecrets {
@@ -19,7 +11,9 @@ export interface CircleciSecrets {
 }
 
 /**
- * {@link CircleciSecrets} from the encrypted secrets store (`@slipway/secrets`).
+ * {@link CircleciSecrets} from the encrypted secrets store (`@slipway/secrets`): the tenant's own
+ * secrets (`PUT /v1/tenants/<tenant>/secrets/CIRCLECI_TOKEN`, owners only), which Slipway uses on
+ * the tenant's behalf and never injects into a container.
  *
  * @example
  * const secrets = storedCircleciSecrets(new SecretsRepository({ store, cipher }));
@@ -28,7 +22,7 @@ export interface CircleciSecrets {
 export function storedCircleciSecrets(repository: Pick<SecretsRepository, 'reveal'>): CircleciSecrets {
   const read = async (tenant: string, name: string): Promise<Secret | undefined> => {
     try {
-      const revealed = await repository.reveal({ tenant, ...TENANT_CIRCLECI_REF }, { names: [name] });
+      const revealed = await repository.reveal(tenantRef(tenant), { names: [name] });
       return revealed[name];
     } catch (error) {
       if (error instanceof MissingSecretsError) return undefined;

@@ -10,6 +10,12 @@ export type CircleciErrorCode =
   | 'CIRCLECI_NOT_CONFIGURED'
   | 'WORKFLOW_FAILED'
   | 'WORKFLOW_CANCELLED'
+  /** CircleCI could not run the pipeline's config (its state is `errored`). */
+  | 'PIPELINE_ERRORED'
+  /** The config ran but made no workflow: its filters left nothing for this ref. */
+  | 'NO_WORKFLOW'
+  /** The pipeline was still going at the follow deadline. */
+  | 'PIPELINE_TIMED_OUT'
   /** The pipeline succeeded but the image it should have pushed is not in the registry. */
   | 'IMAGE_MISSING'
   /** The tenant's policy does not allow the CircleCI builder. */
@@ -22,6 +28,9 @@ const FINAL: ReadonlySet<CircleciErrorCode> = new Set([
   'CIRCLECI_NOT_CONFIGURED',
   'WORKFLOW_FAILED',
   'WORKFLOW_CANCELLED',
+  'PIPELINE_ERRORED',
+  'NO_WORKFLOW',
+  'PIPELINE_TIMED_OUT',
   'IMAGE_MISSING',
   'BUILD_REFUSED',
   'INVALID_BUILD_JOB',

@@ -2,6 +2,7 @@ export {
   CIRCLECI_URL,
   CircleciClient,
   type CircleciClientOptions,
+  type PipelineState,
   type PipelineWorkflow,
   type TriggeredPipeline,
 } from './api/circleci-client.js';
@@ -16,7 +17,6 @@ export {
   CIRCLECI_WEBHOOK_SECRET,
   type CircleciSecrets,
   storedCircleciSecrets,
-  TENANT_CIRCLECI_REF,
 } from './circleci-secrets.js';
 export {
   type CircleciBuilderConfig,
@@ -41,10 +41,16 @@ export {
 } from './webhooks/webhook-receiver.js';
 export { verifyCircleciSignature } from './webhooks/webhook-signature.js';
 export { workflowEventsKey } from './worker/circleci-keys.js';
-export { type FollowedPipeline, followPipeline } from './worker/follow-pipeline.js';
-export { type PipelineOutcome, pipelineOutcome, workflowUrlOf } from './worker/pipeline-outcome.js';
+export { type FollowedPipeline, type FollowedWorkflow, followPipeline } from './worker/follow-pipeline.js';
+export { succeededOrThrow } from './worker/followed-errors.js';
+export { CIRCLECI_APP_URL } from './worker/hand-off.js';
 export {
-  CIRCLECI_APP_URL,
+  type PipelineOutcome,
+  pipelineOutcome,
+  pipelineUrlOf,
+  workflowUrlOf,
+} from './worker/pipeline-outcome.js';
+export {
   type CircleciBuildDeps,
   type CircleciBuildResult,
   runCircleciBuild,

@@ -79,6 +79,8 @@ export async function startCircleciBuilder(options: {
       logger,
       appUrl: config.appUrl,
       pollIntervalMs: config.pollIntervalMs,
+      timeoutMs: config.timeoutMs,
+      noWorkflowMs: config.noWorkflowMs,
       concurrency: config.concurrency,
     });
     steps.unshift(() => worker.close());

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { buildIdFor } from '@slipway/builder-docker';
 import { markLatestBuild } from '@slipway/queue';
-import { buildKey, releaseKey } from '@slipway/state';
+import { buildKey, buildLogArchiveKey, releaseKey } from '@slipway/state';
 import { CircleciClient } from '../src/index.js';
-import { finished, type Harness, openHarness, REGISTRY, type TestTenant } from './support/harness.js';
+import {
+  buildCheckRun,
+  finished,
+  type Harness,
+  openHarness,
+  REGISTRY,
+  type TestTenant,
+} from './support/harness.js';
 
 let h: Harness;
 
@@ -14,13 +22,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The check run of the tenant's build, as the fake GitHub holds it. */
-function checkRun(t: TestTenant) {
-  const [owner = '', repo = ''] = t.fullName.split('/');
-  const runs = h.github.checkRuns({ owner, repo }).filter((run) => run.name === 'Slipway build / web');
-  expect(runs).toHaveLength(1);
-  return runs[0] as Record<string, unknown> & { output: { title: string; summary: string } };
-}
+const checkRun = (t: TestTenant) => buildCheckRun(h, t);
 
 async function enqueue(t: TestTenant, options: { attempts?: number } = {}) {
   await h.queues.circleciBuilds.add('build', t.job(), {
@@ -80,6 +82,13 @@ describe('CircleCI hand-off', () => {
         buildKey({ tenant: t.tenant, id: (done.returnvalue as { buildId: string }).buildId }),
       );
       expect(build?.value).toMatchObject({ builder: 'circleci', status: 'succeeded', releaseId });
+      // The hand-off's log outlives its Redis stream, as a native build's does.
+      const archived = await h.repos.buildLogs.get(
+        buildLogArchiveKey({ tenant: t.tenant, id: build?.value.id ?? '' }),
+      );
+      expect(archived?.value.status).toBe('succeeded');
+      expect(archived?.value.lines.join('\n')).toContain(`Workflow: ${pipeline?.workflow.url}`);
+      expect(archived?.value.lines.join('\n')).toContain(`Release ${releaseId} recorded`);
       expect(h.circleci.serverErrors).toEqual([]);
     } finally {
       h.circleci.setWebhook(undefined);
@@ -100,6 +109,14 @@ describe('CircleCI hand-off', () => {
       expect(run).toMatchObject({ conclusion: 'failure', details_url: pipeline?.workflow.url });
       expect(run.output.title).toBe('CircleCI workflow failed');
       expect(run.output.summary).toContain(`pipeline #${pipeline?.number} ended failed`);
+      const archived = await h.repos.buildLogs.get(
+        buildLogArchiveKey({
+          tenant: t.tenant,
+          id: buildIdFor({ tenant: t.tenant, service: 'web', sha: t.sha }),
+        }),
+      );
+      expect(archived?.value.status).toBe('failed');
+      expect(archived?.value.lines.at(-1)).toContain(`pipeline #${pipeline?.number} ended failed`);
       const deploys = await h.queues.deploys.getJobs();
       expect(deploys.filter((job) => job.data.tenant === t.tenant)).toEqual([]);
     } finally {

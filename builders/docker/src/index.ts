@@ -52,6 +52,7 @@ export {
 export { type DockerBuildResult, type RunDockerBuildOptions, runDockerBuild } from './run-docker-build.js';
 export { type Builder, registryFor, type StartBuilderOptions, startBuilder } from './start-builder.js';
 export { type RegistryRetryOptions, withRegistryRetry } from './with-registry-retry.js';
+export { type ArchiveBuildLogOptions, archiveBuildLog } from './worker/archive-build-log.js';
 export { type BuildIdentity, buildIdFor, releaseIdFor } from './worker/build-ids.js';
 export type { BuildJobDeps, BuildJobResult, SourceFor } from './worker/build-job-deps.js';
 export { BuildLogWriter } from './worker/build-log-writer.js';

@@ -115,9 +115,7 @@ beforeAll(async () => {
     ['CIRCLECI_TOKEN', circleci.token],
     ['CIRCLECI_WEBHOOK_SECRET', webhookSecret],
   ] as const)
-    expect(
-      (await api('PUT', `${base()}/environments/ci/services/circleci/secrets/${name}`, { value })).status,
-    ).toBe(204);
+    expect((await api('PUT', `${base()}/secrets/${name}`, { value })).status).toBe(204);
 
   agentsDir = await mkdtemp(join(tmpdir(), 'slipway-e2e-agents-'));
   agent = await startJoinedAgent(platform, { host: 'h-1', stateDir: join(agentsDir, 'h-1') });

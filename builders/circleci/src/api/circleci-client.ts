@@ -30,7 +30,26 @@ export interface PipelineWorkflow {
   projectSlug: string;
 }
 
+/** A pipeline as CircleCI describes it: whether its config was read, and why not. */
+export interface PipelineState {
+  id: string;
+  number: number;
+  /** created (its workflows were made), errored (the config could not be read or run), setup-pending, setup, pending. */
+  state: string;
+  /** Why it errored: CircleCI's own messages (a config error names the file, line and key). */
+  errors: { type: string; message: string }[];
+}
+
 const triggeredSchema = z.object({ id: z.string().min(1), number: z.number().int() });
+const pipelineSchema = z.object({
+  id: z.string().min(1),
+  number: z.number().int(),
+  state: z.string(),
+  errors: z
+    .array(z.object({ type: z.string(), message: z.string() }))
+    .nullable()
+    .optional(),
+});
 const workflowsSchema = z.object({
   items: z.array(
     z.object({
@@ -45,7 +64,7 @@ const workflowsSchema = z.object({
 });
 
 /**
- * The calls of CircleCI API v2 the hand-off makes (trigger, list workflows, cancel), authenticated with the tenant's token in
+ * The calls of CircleCI API v2 the hand-off makes (trigger, read a pipeline, list its workflows, cancel), authenticated with the tenant's token in
  * `Circle-Token`. The token arrives as a `Secret` and leaves only in that header: never in a log
  * line (requests are logged at debug with method, path and status), an error or a return value.
  *
@@ -76,6 +95,13 @@ export class CircleciClient {
     const body = { ...request.target, parameters: request.parameters };
     const answer = await this.#call(token, 'POST', path, body);
     return parse(triggeredSchema, answer, path);
+  }
+
+  /** `GET /api/v2/pipeline/{id}`: its state, and the errors of a pipeline whose config could not run. */
+  async getPipeline(token: Secret, pipelineId: string): Promise<PipelineState> {
+    const path = `/api/v2/pipeline/${encodeURIComponent(pipelineId)}`;
+    const pipeline = parse(pipelineSchema, await this.#call(token, 'GET', path), path);
+    return { id: pipeline.id, number: pipeline.number, state: pipeline.state, errors: pipeline.errors ?? [] };
   }
 
   /** `GET /api/v2/pipeline/{id}/workflow`, every page. */

@@ -15,6 +15,10 @@ export interface CircleciBuilderConfig {
   appUrl: string;
   webhook: { host: string; port: number };
   pollIntervalMs: number;
+  /** SLIPWAY_CIRCLECI_TIMEOUT_MS: how long a pipeline is followed before the build fails. */
+  timeoutMs: number;
+  /** SLIPWAY_CIRCLECI_NO_WORKFLOW_MS: how long a pipeline may have no workflow before it "ran nothing". */
+  noWorkflowMs: number;
   concurrency: number;
   /**
    * SLIPWAY_SECRETS_KEY (base64, 32 bytes): the controller's key for secrets, so the tenants'
@@ -24,6 +28,11 @@ export interface CircleciBuilderConfig {
   /** The local data folder (SLIPWAY_DATA_DIR), where local mode's secrets key lives. */
   dataDir: string;
 }
+
+/** Six hours: past CircleCI's own 5-hour job limit, so only a pipeline waiting on something (an approval) reaches it. */
+export const DEFAULT_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+/** Five minutes: CircleCI makes a pipeline's workflows seconds after reading its config. */
+export const DEFAULT_NO_WORKFLOW_MS = 5 * 60 * 1000;
 
 const whole = (what: string, min: number) =>
   z.coerce
@@ -37,6 +46,8 @@ const envSchema = z.object({
   SLIPWAY_CIRCLECI_WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
   SLIPWAY_CIRCLECI_WEBHOOK_PORT: whole('a TCP port', 0).max(65_535, 'a TCP port').default(4200),
   SLIPWAY_CIRCLECI_POLL_MS: whole('milliseconds', 100).default(30_000),
+  SLIPWAY_CIRCLECI_TIMEOUT_MS: whole('milliseconds', 1000).default(DEFAULT_TIMEOUT_MS),
+  SLIPWAY_CIRCLECI_NO_WORKFLOW_MS: whole('milliseconds', 1000).default(DEFAULT_NO_WORKFLOW_MS),
   SLIPWAY_CIRCLECI_CONCURRENCY: whole('hand-offs at once', 1).max(500, 'at most 500').default(20),
   SLIPWAY_SECRETS_KEY: z.string().min(1).optional(),
   SLIPWAY_DATA_DIR: z.string().min(1).optional(),
@@ -52,7 +63,8 @@ export class CircleciConfigError extends Error {
  * Reads the CircleCI builder's variables once: the native builder's (`builderConfigFromEnv`:
  * APP_ID, PRIVATE_KEY…, REDIS_URL, SLIPWAY_REDIS_PREFIX, SLIPWAY_MODE and the state store's,
  * SLIPWAY_REGISTRY / ECR, LOG_LEVEL) plus CIRCLECI_URL, CIRCLECI_APP_URL,
- * SLIPWAY_CIRCLECI_WEBHOOK_HOST/PORT, SLIPWAY_CIRCLECI_POLL_MS, SLIPWAY_CIRCLECI_CONCURRENCY,
+ * SLIPWAY_CIRCLECI_WEBHOOK_HOST/PORT, SLIPWAY_CIRCLECI_POLL_MS, SLIPWAY_CIRCLECI_TIMEOUT_MS,
+ * SLIPWAY_CIRCLECI_NO_WORKFLOW_MS, SLIPWAY_CIRCLECI_CONCURRENCY,
  * SLIPWAY_SECRETS_KEY and SLIPWAY_DATA_DIR.
  *
  * @throws CircleciConfigError (or the native builder's BuilderConfigError) naming every problem.
@@ -81,6 +93,8 @@ export function circleciConfigFromEnv(env: NodeJS.ProcessEnv, cwd: string): Circ
     appUrl: values.CIRCLECI_APP_URL,
     webhook: { host: values.SLIPWAY_CIRCLECI_WEBHOOK_HOST, port: values.SLIPWAY_CIRCLECI_WEBHOOK_PORT },
     pollIntervalMs: values.SLIPWAY_CIRCLECI_POLL_MS,
+    timeoutMs: values.SLIPWAY_CIRCLECI_TIMEOUT_MS,
+    noWorkflowMs: values.SLIPWAY_CIRCLECI_NO_WORKFLOW_MS,
     concurrency: values.SLIPWAY_CIRCLECI_CONCURRENCY,
     secretsKey: values.SLIPWAY_SECRETS_KEY,
     dataDir: values.SLIPWAY_DATA_DIR ?? join(cwd, '.slipway'),

@@ -37,10 +37,24 @@ export const checkRunText = {
     title: 'Handing off to CircleCI',
     summary: `Triggering the CircleCI pipeline that builds ${about(job)}.`,
   }),
-  running: (job: BuildJob, pipelineNumber: number, image: string): CheckRunText => ({
-    title: `CircleCI pipeline #${pipelineNumber} running`,
-    summary: `CircleCI builds ${about(job)} and pushes \`${image}\`. Details links the workflow.`,
-  }),
+  /** While CircleCI runs: the title says the most telling state (waiting for approval, failing, running). */
+  running: (
+    job: BuildJob,
+    pipelineNumber: number,
+    image: string,
+    workflows: readonly { name: string; status: string; url: string }[] = [],
+  ): CheckRunText => {
+    const has = (status: string) => workflows.some((workflow) => workflow.status === status);
+    const state = has('on_hold') ? 'waiting for an approval' : has('failing') ? 'failing' : 'running';
+    const listed = workflows.map((workflow) => `- [${workflow.name}](${workflow.url}): ${workflow.status}`);
+    return {
+      title: `CircleCI pipeline #${pipelineNumber} ${state}`,
+      summary: [
+        `CircleCI builds ${about(job)} and pushes \`${image}\`. Details links the workflow.`,
+        ...(listed.length > 0 ? ['', ...listed] : []),
+      ].join('\n'),
+    };
+  },
   retrying: (job: BuildJob, reason: string): CheckRunText => ({
     title: 'Retrying',
     summary: `An attempt to hand ${about(job)} to CircleCI failed and will be retried:\n\n${reason}`,

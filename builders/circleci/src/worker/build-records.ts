@@ -1,7 +1,15 @@
-import { type BuildChange, buildIdFor, nextBuildRecord, releaseIdFor } from '@slipway/builder-docker';
+import {
+  type ArchiveBuildLogOptions,
+  type BuildChange,
+  type BuildLogWriter,
+  buildIdFor,
+  nextBuildRecord,
+  releaseIdFor,
+} from '@slipway/builder-docker';
 import type { Release } from '@slipway/core';
 import { type BuildJob, buildJobId } from '@slipway/queue';
 import { buildKey, KEEP_DOCUMENT, type Repositories } from '@slipway/state';
+import type { Redis } from 'ioredis';
 
 /** The ids of one run of a CircleCI build job: the same ones the native builder would use. */
 export interface CircleciRun {
@@ -54,4 +62,12 @@ export function releaseOf(run: CircleciRun, image: { reference: string; digest: 
     origin: { installationId: job.installationId, repository: job.repository, ref: job.ref },
     createdAt: at.toISOString(),
   };
+}
+
+/** Where a finished build's live log is copied, so it outlives its Redis stream (as native builds' do). */
+export function archiveOf(
+  deps: { redis: Redis; repos: Pick<Repositories, 'buildLogs'> },
+  log: BuildLogWriter,
+): Pick<ArchiveBuildLogOptions, 'redis' | 'ref' | 'buildLogs'> {
+  return { redis: deps.redis, ref: log.ref, buildLogs: deps.repos.buildLogs };
 }

@@ -1,10 +1,9 @@
-import type { BuildLogWriter } from '@slipway/builder-docker';
-import { BuildSupersededError } from '@slipway/builder-docker';
+import { archiveBuildLog, type BuildLogWriter, BuildSupersededError } from '@slipway/builder-docker';
 import type { BuildJob } from '@slipway/queue';
 import type { Logger } from 'pino';
 import { CircleciError, isFinalError } from '../errors.js';
 import { type CircleciFeedback, checkRunText } from '../feedback/circleci-check-run.js';
-import { type CircleciRun, recordCircleciBuild } from './build-records.js';
+import { archiveOf, type CircleciRun, recordCircleciBuild } from './build-records.js';
 import type { CircleciBuildDeps } from './run-circleci-build.js';
 
 export interface Ending {
@@ -26,7 +25,11 @@ export interface Ending {
 export async function endUnsuccessfully(ending: Ending): Promise<void> {
   const { run, deps, log, logger, feedback, target, error, now } = ending;
   const { job } = run;
-  const detailsUrl = ending.workflowUrl ? { detailsUrl: ending.workflowUrl } : {};
+  const linked = (error instanceof CircleciError ? error.workflowUrl : undefined) ?? ending.workflowUrl;
+  const detailsUrl = linked ? { detailsUrl: linked } : {};
+  const archive = (status: 'failed' | 'cancelled') => async () => {
+    await archiveBuildLog({ ...archiveOf(deps, log), status, finishedAt: now() });
+  };
   const message = error instanceof Error ? error.message : String(error);
   const steps: Array<() => Promise<void>> = [];
   if (
@@ -41,6 +44,7 @@ export async function endUnsuccessfully(ending: Ending): Promise<void> {
     logger.info({ reason: message }, 'CircleCI build cancelled');
     steps.push(
       () => log.end('cancelled'),
+      archive('cancelled'),
       () => recordCircleciBuild(deps.repos.builds, run, { status: 'cancelled', at: now() }),
       () =>
         feedback.update(target, {
@@ -60,6 +64,7 @@ export async function endUnsuccessfully(ending: Ending): Promise<void> {
     logger.error({ err: error }, 'CircleCI build failed');
     steps.push(
       () => log.end('failed'),
+      archive('failed'),
       () => recordCircleciBuild(deps.repos.builds, run, { status: 'failed', at: now(), error: words }),
       () =>
         feedback.update(target, {
@@ -99,6 +104,12 @@ function failureTitle(error: unknown): string {
       return 'CircleCI token missing';
     case 'WORKFLOW_FAILED':
       return 'CircleCI workflow failed';
+    case 'PIPELINE_ERRORED':
+      return 'CircleCI could not run the pipeline';
+    case 'NO_WORKFLOW':
+      return 'CircleCI ran no workflow';
+    case 'PIPELINE_TIMED_OUT':
+      return 'CircleCI pipeline timed out';
     case 'IMAGE_MISSING':
       return 'Image missing after the CircleCI pipeline';
     case 'BUILD_REFUSED':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { pipelineOutcome, workflowUrlOf } from './pipeline-outcome.js';
+import { pipelineOutcome, pipelineUrlOf, workflowUrlOf } from './pipeline-outcome.js';
 
 const wf = (status: string, name = 'build') => ({ id: `${name}-id`, name, status });
 
@@ -41,5 +41,13 @@ describe('workflowUrlOf', () => {
         workflowId: 'w1',
       }),
     ).toBe('https://app.circleci.com/pipelines/github/acme/web/12/workflows/w1');
+  });
+});
+
+describe('pipelineUrlOf', () => {
+  it("names the pipeline's page, spelling bb as bitbucket", () => {
+    expect(pipelineUrlOf('https://app.circleci.com', { projectSlug: 'bb/acme/web', pipelineNumber: 3 })).toBe(
+      'https://app.circleci.com/pipelines/bitbucket/acme/web/3',
+    );
   });
 });

@@ -38,14 +38,22 @@ export function pipelineOutcome(workflows: readonly WorkflowState[]): PipelineOu
 }
 
 /**
- * The page of a workflow on CircleCI's web app: `<app>/pipelines/<vcs>/<org>/<repo>/<number>/workflows/<id>`.
- * The project slug's `gh` is spelled `github` there.
+ * The page of a pipeline on CircleCI's web app: `<app>/pipelines/<vcs>/<org>/<repo>/<number>`.
+ * The project slug's `gh` is spelled `github` there (`bb`: `bitbucket`).
  */
+export function pipelineUrlOf(
+  appUrl: string,
+  where: { projectSlug: string; pipelineNumber: number },
+): string {
+  const [vcs = 'gh', ...rest] = where.projectSlug.split('/');
+  const provider = vcs === 'gh' ? 'github' : vcs === 'bb' ? 'bitbucket' : vcs;
+  return `${appUrl.replace(/\/+$/, '')}/pipelines/${[provider, ...rest].join('/')}/${where.pipelineNumber}`;
+}
+
+/** The page of a workflow: `<pipeline page>/workflows/<id>`. */
 export function workflowUrlOf(
   appUrl: string,
   where: { projectSlug: string; pipelineNumber: number; workflowId: string },
 ): string {
-  const [vcs = 'gh', ...rest] = where.projectSlug.split('/');
-  const provider = vcs === 'gh' ? 'github' : vcs === 'bb' ? 'bitbucket' : vcs;
-  return `${appUrl.replace(/\/+$/, '')}/pipelines/${[provider, ...rest].join('/')}/${where.pipelineNumber}/workflows/${where.workflowId}`;
+  return `${pipelineUrlOf(appUrl, where)}/workflows/${where.workflowId}`;
 }

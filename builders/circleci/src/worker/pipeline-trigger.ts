@@ -24,17 +24,21 @@ export async function cancelRunningWorkflows(
   }
 }
 
+/** A pipeline a build job triggered, and when (ms since the epoch): its follow deadline counts from there. */
+export type HandedOffPipeline = TriggeredPipeline & { triggeredAt: number };
+
 /** Triggers the job's pipeline, or finds the one an earlier attempt triggered. */
 export async function triggerOnce(
   deps: CircleciBuildDeps,
   run: CircleciRun,
   token: Secret,
   where: { projectSlug: string; repositoryUri: string },
-): Promise<TriggeredPipeline> {
+): Promise<HandedOffPipeline> {
   const key = triggeredPipelineKey(deps.prefix, run.job.tenant, run.jobId);
   const known = await deps.redis.get(key);
-  if (known) return JSON.parse(known) as TriggeredPipeline;
-  const pipeline = await deps.client.triggerPipeline(token, {
+  if (known) return JSON.parse(known) as HandedOffPipeline;
+  const triggeredAt = (deps.now?.() ?? new Date()).getTime();
+  const triggered = await deps.client.triggerPipeline(token, {
     projectSlug: where.projectSlug,
     target: pipelineTargetOf(run.job.ref),
     parameters: {
@@ -42,11 +46,7 @@ export async function triggerOnce(
       [PIPELINE_PARAMETERS.tag]: run.job.commit,
     },
   });
-  await deps.redis.set(
-    key,
-    JSON.stringify({ id: pipeline.id, number: pipeline.number }),
-    'EX',
-    TRIGGERED_PIPELINE_TTL_S,
-  );
+  const pipeline = { id: triggered.id, number: triggered.number, triggeredAt };
+  await deps.redis.set(key, JSON.stringify(pipeline), 'EX', TRIGGERED_PIPELINE_TTL_S);
   return pipeline;
 }

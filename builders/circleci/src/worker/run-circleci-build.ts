@@ -1,37 +1,33 @@
 import {
+  archiveBuildLog,
   BuildLogWriter,
   BuildSupersededError,
   type DeployQueue,
   enqueueDeploy,
   findRelease,
   type PolicySource,
-  recordRelease,
 } from '@slipway/builder-docker';
 import type { ImageRegistry } from '@slipway/cloud';
 import { evaluateBuildStart, type Release } from '@slipway/core';
 import { type BuildJob, buildJobSchema, latestBuild } from '@slipway/queue';
-import type { Secret } from '@slipway/secrets';
 import type { Repositories } from '@slipway/state';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { CircleciClient, TriggeredPipeline } from '../api/circleci-client.js';
-import { PIPELINE_PARAMETERS, projectSlugOf } from '../api/circleci-project.js';
-import { CIRCLECI_TOKEN, type CircleciSecrets } from '../circleci-secrets.js';
+import type { CircleciClient } from '../api/circleci-client.js';
+import type { CircleciSecrets } from '../circleci-secrets.js';
 import { CircleciError } from '../errors.js';
 import { type CircleciFeedback, checkRunText, noCircleciFeedback } from '../feedback/circleci-check-run.js';
-import { circleciRunOf, recordCircleciBuild, releaseOf } from './build-records.js';
+import { archiveOf, circleciRunOf, recordCircleciBuild } from './build-records.js';
 import { endUnsuccessfully } from './end-build.js';
-import { type FollowedPipeline, followPipeline } from './follow-pipeline.js';
-import { cancelRunningWorkflows, triggerOnce } from './pipeline-trigger.js';
-
-export const CIRCLECI_APP_URL = 'https://app.circleci.com';
+import { type HandOffProgress, handOff } from './hand-off.js';
+import { cancelRunningWorkflows } from './pipeline-trigger.js';
 
 export interface CircleciBuildDeps {
   client: CircleciClient;
   secrets: Pick<CircleciSecrets, 'token'>;
   /** Where CircleCI pushes: the same registry (and repository naming) as native builds. */
   registry: ImageRegistry;
-  repos: Pick<Repositories, 'releases' | 'builds'>;
+  repos: Pick<Repositories, 'releases' | 'builds' | 'buildLogs'>;
   policies: PolicySource;
   deploys: DeployQueue;
   /** Supersede markers, webhook events, the live build log; the caller owns it. */
@@ -44,6 +40,10 @@ export interface CircleciBuildDeps {
   appUrl?: string;
   /** API polling, the fallback when no webhook comes. Default 30 s. */
   pollIntervalMs?: number;
+  /** How long a pipeline is followed, from its trigger, before the build fails. Default 6 h. */
+  timeoutMs?: number;
+  /** How long a pipeline may have no workflow before it "ran nothing". Default 5 min. */
+  noWorkflowMs?: number;
   /** How often recorded webhook events (and the supersede marker) are looked at. Default 1 s. */
   webhookCheckMs?: number;
   /** False when the queue will run the job again after a retryable failure. Default true. */
@@ -92,9 +92,7 @@ export async function runCircleciBuild(
     });
     if (latest !== undefined && latest !== job.commit) throw new BuildSupersededError(latest);
   };
-  let workflowUrl: string | undefined;
-  let pipeline: TriggeredPipeline | undefined;
-  let token: Secret | undefined;
+  const handed: HandOffProgress = {};
   try {
     await superseded();
     await assertAllowed(deps.policies, job);
@@ -105,92 +103,34 @@ export async function runCircleciBuild(
     if (release) {
       log.write(`Release ${release.id} was already recorded by an earlier attempt; nothing to hand off.`);
     } else {
-      token = await deps.secrets.token(job.tenant);
-      if (!token)
-        throw new CircleciError(
-          'CIRCLECI_NOT_CONFIGURED',
-          `Tenant ${job.tenant} has no ${CIRCLECI_TOKEN} secret. Store a CircleCI personal API token as the tenant's ${CIRCLECI_TOKEN} secret, then re-run this check.`,
-        );
-      const repository = await deps.registry.ensureRepository({ tenant: job.tenant, service: job.service });
-      const image = `${repository.repositoryUri}:${job.commit}`;
-      const projectSlug = projectSlugOf(job.repository.fullName);
-      pipeline = await triggerOnce(deps, run, token, {
-        projectSlug,
-        repositoryUri: repository.repositoryUri,
-      });
-      log.write(
-        `CircleCI pipeline #${pipeline.number} (${pipeline.id}) of ${projectSlug} builds and pushes ${image}.`,
-      );
-      logger.info(
-        { pipelineId: pipeline.id, pipelineNumber: pipeline.number },
-        'CircleCI pipeline triggered',
-      );
-      const running = checkRunText.running(job, pipeline.number, image);
-      await feedback.update(target, { status: 'in_progress', text: running });
-      const followed: FollowedPipeline = await followPipeline({
-        client: deps.client,
-        token,
-        redis: deps.redis,
-        prefix: deps.prefix,
-        tenant: job.tenant,
-        projectSlug,
-        pipeline,
-        appUrl: deps.appUrl ?? CIRCLECI_APP_URL,
-        pollIntervalMs: deps.pollIntervalMs ?? 30_000,
-        webhookCheckMs: deps.webhookCheckMs ?? 1000,
-        check: superseded,
-        onWorkflow: async (url) => {
-          workflowUrl = url;
-          log.write(`Workflow: ${url}`);
-          await feedback.update(target, { status: 'in_progress', text: running, detailsUrl: url });
-        },
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-      workflowUrl = followed.workflowUrl;
-      log.write(`Workflow ${followed.workflow.name} ended: ${followed.workflow.status}.`);
-      if (followed.state === 'failed')
-        throw new CircleciError(
-          'WORKFLOW_FAILED',
-          `The CircleCI workflow "${followed.workflow.name}" of pipeline #${pipeline.number} ended ${followed.workflow.status}. Its log is at ${followed.workflowUrl}; fix the pipeline and push again.`,
-          { workflowUrl },
-        );
-      if (followed.state === 'cancelled')
-        throw new CircleciError(
-          'WORKFLOW_CANCELLED',
-          `The CircleCI workflow "${followed.workflow.name}" of pipeline #${pipeline.number} was cancelled on CircleCI. Re-run this check to build again.`,
-          { workflowUrl },
-        );
-      await superseded();
-      const found = await deps.registry.imageExists({ repository: repository.name, tag: job.commit });
-      if (!found)
-        throw new CircleciError(
-          'IMAGE_MISSING',
-          `CircleCI pipeline #${pipeline.number} succeeded but the image ${image} is not in the registry: tag ${job.commit} is missing. The pipeline must push << pipeline.parameters.${PIPELINE_PARAMETERS.repository} >>:<< pipeline.parameters.${PIPELINE_PARAMETERS.tag} >> (see examples/circleci/.circleci/config.yml).`,
-          { workflowUrl },
-        );
-      release = await recordRelease(
-        deps.repos.releases,
-        releaseOf(run, { reference: image, digest: found.digest }, now()),
-      );
+      release = await handOff(run, deps, { log, logger, feedback, target, superseded, now }, handed);
     }
     await enqueueDeploy(deps.deploys, run, release);
     log.write(`Release ${release.id} recorded: ${release.image}@${release.digest}`);
+    const finishedAt = now();
     await log.end('succeeded');
+    await archiveBuildLog({ ...archiveOf(deps, log), status: 'succeeded', finishedAt });
     await recordCircleciBuild(deps.repos.builds, run, {
       status: 'succeeded',
-      at: now(),
+      at: finishedAt,
       releaseId: release.id,
     });
     await feedback.update(target, {
       conclusion: 'success',
       text: checkRunText.succeeded(job, release),
-      ...(workflowUrl ? { detailsUrl: workflowUrl } : {}),
+      ...(handed.workflowUrl ? { detailsUrl: handed.workflowUrl } : {}),
     });
     logger.info({ releaseId: release.id, digest: release.digest }, 'CircleCI build succeeded');
-    return { status: 'succeeded', release, buildId: run.buildId, pipelineNumber: pipeline?.number ?? null };
+    return {
+      status: 'succeeded',
+      release,
+      buildId: run.buildId,
+      pipelineNumber: handed.pipeline?.number ?? null,
+    };
   } catch (error) {
-    if (error instanceof BuildSupersededError && pipeline && token)
-      await cancelRunningWorkflows(deps, token, pipeline, logger);
+    if (error instanceof BuildSupersededError && handed.pipeline && handed.token)
+      await cancelRunningWorkflows(deps, handed.token, handed.pipeline, logger);
+    const { workflowUrl } = handed;
     await endUnsuccessfully({ run, deps, log, logger, feedback, target, error, now, workflowUrl });
     if (error instanceof BuildSupersededError)
       return { status: 'cancelled', supersededBy: error.supersededBy };

@@ -15,7 +15,7 @@ import {
   startFakeGitHub,
 } from '@slipway/fakes';
 import { type BuildJob, buildJobId, createQueues, type Queues } from '@slipway/queue';
-import { LocalKeyCipher, SecretsRepository } from '@slipway/secrets';
+import { LocalKeyCipher, SecretsRepository, tenantRef } from '@slipway/secrets';
 import { createRepositories, FsStateStore, PolicyStore, type Repositories } from '@slipway/state';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
@@ -30,7 +30,6 @@ import {
   startCircleciWorker,
   startWebhookServer,
   storedCircleciSecrets,
-  TENANT_CIRCLECI_REF,
   type WebhookServer,
 } from '../../src/index.js';
 
@@ -145,7 +144,7 @@ export async function openHarness(label: string): Promise<Harness> {
         parameters: [PIPELINE_PARAMETERS.repository, PIPELINE_PARAMETERS.tag],
       });
       const webhookSecret = randomUUID();
-      const ref = { tenant, ...TENANT_CIRCLECI_REF };
+      const ref = tenantRef(tenant);
       const token = options.token === undefined ? circleci.token : options.token;
       if (token !== null) await secrets.set(ref, CIRCLECI_TOKEN, token);
       await secrets.set(ref, CIRCLECI_WEBHOOK_SECRET, webhookSecret);
@@ -272,4 +271,13 @@ export async function finished(
       };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The tenant's one build check run (`Slipway build / web`), as the fake GitHub holds it. */
+export function buildCheckRun(h: Harness, t: TestTenant) {
+  const [owner = '', repo = ''] = t.fullName.split('/');
+  const runs = h.github.checkRuns({ owner, repo }).filter((run) => run.name === 'Slipway build / web');
+  if (runs.length !== 1)
+    throw new Error(`expected one build check run on ${t.fullName}, found ${runs.length}`);
+  return runs[0] as Record<string, unknown> & { output: { title: string; summary: string } };
 }

@@ -70,6 +70,29 @@ describe('fake CircleCI', () => {
     expect(fake.requests.callsTo('GET', `/api/v2/pipeline/${id}/workflow`)).toHaveLength(2);
   });
 
+  it('describes a pipeline: created, or errored with its errors and never a workflow', async () => {
+    const message = 'Unable to parse YAML: mapping values are not allowed here (line 4)';
+    fake.script({ outcome: 'errored', errors: [{ type: 'config', message }] });
+    fake.script({ outcome: 'success' });
+    const errored = (await (await trigger({ branch: 'main' })).json()) as { id: string; number: number };
+    const created = (await (await trigger({ tag: 'v1' })).json()) as { id: string };
+    await Promise.all([fake.settled(errored.id), fake.settled(created.id)]);
+    const read = async (id: string) => (await api(`/pipeline/${id}`, { token: 'cci-good' })).json();
+    expect(await read(errored.id)).toMatchObject({
+      id: errored.id,
+      number: errored.number,
+      state: 'errored',
+      errors: [{ type: 'config', message }],
+      project_slug: 'gh/acme/web',
+      vcs: { branch: 'main' },
+    });
+    const listed = await api(`/pipeline/${errored.id}/workflow`, { token: 'cci-good' });
+    expect(await listed.json()).toEqual({ next_page_token: null, items: [] });
+    expect(await read(created.id)).toMatchObject({ state: 'created', errors: [], vcs: { tag: 'v1' } });
+    expect((await api('/pipeline/nope', { token: 'cci-good' })).status).toBe(404);
+    expect((await api(`/pipeline/${created.id}`, { token: 'cci-bad' })).status).toBe(401);
+  });
+
   it("sends workflow-completed webhooks signed v1=HMAC-SHA256 of the raw body, CircleCI's format", async () => {
     const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
     const receiver = createServer((request, response) => {

@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RecordedRequest, RequestLog } from '../request-log.js';
-import { type CompletedWorkflow, signWorkflowCompleted } from './circleci-webhook.js';
+import { completedWorkflowOf, pipelineBody, workflowListBody } from './circleci-shapes.js';
+import { signWorkflowCompleted } from './circleci-webhook.js';
 
-/** How a scripted pipeline ends. `success` without pushing an image is "succeeded but pushed no image". */
-export type FakeWorkflowOutcome = 'success' | 'failed' | 'canceled';
+/**
+ * How a scripted pipeline ends. `success` without pushing an image is "succeeded but pushed no
+ * image". `errored`: CircleCI could not run the config (the pipeline's state is `errored`, with
+ * `errors`, and it never has a workflow); `no-workflow`: the config ran and made no workflow.
+ */
+export type FakeWorkflowOutcome = 'success' | 'failed' | 'canceled' | 'errored' | 'no-workflow';
 
 /** What the next triggered pipeline does, in order: run `work` (e.g. push the image), then end. */
 export interface PipelineScript {
@@ -14,6 +19,10 @@ export interface PipelineScript {
   work?: (pipeline: FakePipeline) => Promise<void>;
   /** Keep the workflow running until `finish(pipelineId)`; default false (ends after `work`). */
   hold?: boolean;
+  /** The workflow's status while held: `running` (default), `on_hold` (an approval), `failing`. */
+  heldStatus?: string;
+  /** The pipeline's errors when `outcome` is `errored`. */
+  errors?: { type: string; message: string }[];
 }
 
 /** A pipeline the fake was asked to trigger. */
@@ -25,8 +34,15 @@ export interface FakePipeline {
   tag?: string;
   parameters: Record<string, unknown>;
   createdAt: string;
+  /** `created`, or `errored` (then `errors` says why, and no workflow is ever listed). */
+  state: 'created' | 'errored';
+  errors: { type: string; message: string }[];
+  /** The pipeline's one workflow; listed by the API unless the outcome is `errored` or `no-workflow`. */
   workflow: { id: string; name: string; status: string; url: string; stoppedAt: string | null };
 }
+
+/** Outcomes whose pipeline never lists a workflow. */
+const WITHOUT_WORKFLOW: ReadonlySet<FakeWorkflowOutcome> = new Set(['errored', 'no-workflow']);
 
 export interface StartFakeCircleciOptions {
   /** The personal API token the fake accepts in `Circle-Token`; default a random one. */
@@ -73,8 +89,8 @@ class FakeError extends Error {
 }
 
 /**
- * A fake CircleCI API v2 — enough of it for the CircleCI hand-off: trigger a pipeline, list its
- * workflows, and send CircleCI's signed `workflow-completed` webhook when a workflow ends. Checks
+ * A fake CircleCI API v2 — enough of it for the CircleCI hand-off: trigger a pipeline, read it,
+ * list its workflows, cancel one, and send CircleCI's signed `workflow-completed` webhook when a workflow ends. Checks
  * the `Circle-Token` header (401 otherwise), the project (404), the body (exactly one of branch or
  * tag) and the parameters against the project's declared ones (400, as CircleCI refuses
  * undeclared parameters). Records every request in `requests`.
@@ -97,15 +113,26 @@ export async function startFakeCircleci(options: StartFakeCircleciOptions = {}):
   let origin = '';
 
   const complete = async (pipeline: FakePipeline & { script: PipelineScript }) => {
-    pipeline.workflow.status = pipeline.script.outcome;
     pipeline.workflow.stoppedAt = new Date().toISOString();
-    if (webhook) await fake.sendWebhook(pipeline.id, webhook);
+    if (pipeline.script.outcome === 'errored') {
+      pipeline.state = 'errored';
+      pipeline.errors = pipeline.script.errors ?? [
+        { type: 'config', message: 'Config does not conform to schema' },
+      ];
+      return;
+    }
+    pipeline.workflow.status = pipeline.script.outcome;
+    if (webhook && !WITHOUT_WORKFLOW.has(pipeline.script.outcome))
+      await fake.sendWebhook(pipeline.id, webhook);
   };
 
   const run = async (pipeline: FakePipeline & { script: PipelineScript }) => {
     try {
       await pipeline.script.work?.(pipeline);
-      if (pipeline.script.hold) await new Promise<void>((resolve) => holds.set(pipeline.id, resolve));
+      if (pipeline.script.hold) {
+        pipeline.workflow.status = pipeline.script.heldStatus ?? 'running';
+        await new Promise<void>((resolve) => holds.set(pipeline.id, resolve));
+      }
       await complete(pipeline);
     } catch (error) {
       serverErrors.push(error instanceof Error ? error : new Error(String(error)));
@@ -140,6 +167,8 @@ export async function startFakeCircleci(options: StartFakeCircleciOptions = {}):
       ...(typeof tag === 'string' ? { tag } : {}),
       parameters,
       createdAt: new Date().toISOString(),
+      state: 'created' as 'created' | 'errored',
+      errors: [] as { type: string; message: string }[],
       workflow: {
         id: workflowId,
         name: 'build-and-push',
@@ -156,29 +185,16 @@ export async function startFakeCircleci(options: StartFakeCircleciOptions = {}):
     return { status: 201, body: { id, state: 'created', number, created_at: pipeline.createdAt } };
   };
 
-  const workflows = (id: string) => {
+  const known = (id: string) => {
     const pipeline = pipelines.get(id);
     if (!pipeline) throw new FakeError(404, 'Pipeline not found');
-    const { workflow } = pipeline;
-    return {
-      status: 200,
-      body: {
-        next_page_token: null,
-        items: [
-          {
-            pipeline_id: id,
-            id: workflow.id,
-            name: workflow.name,
-            project_slug: pipeline.projectSlug,
-            status: workflow.status,
-            pipeline_number: pipeline.number,
-            created_at: pipeline.createdAt,
-            stopped_at: workflow.stoppedAt,
-          },
-        ],
-      },
-    };
+    return pipeline;
   };
+  const workflows = (id: string) => {
+    const pipeline = known(id);
+    return { status: 200, body: workflowListBody(pipeline, !WITHOUT_WORKFLOW.has(pipeline.script.outcome)) };
+  };
+  const describe = (id: string) => ({ status: 200, body: pipelineBody(known(id)) });
 
   const cancelWorkflow = (workflowId: string) => {
     const pipeline = [...pipelines.values()].find((candidate) => candidate.workflow.id === workflowId);
@@ -199,6 +215,8 @@ export async function startFakeCircleci(options: StartFakeCircleciOptions = {}):
     if (method === 'POST' && cancel) return cancelWorkflow(decodeURIComponent(cancel[1] ?? ''));
     const listed = /^\/api\/v2\/pipeline\/([^/]+)\/workflow$/.exec(path);
     if (method === 'GET' && listed) return workflows(decodeURIComponent(listed[1] ?? ''));
+    const one = /^\/api\/v2\/pipeline\/([^/]+)$/.exec(path);
+    if (method === 'GET' && one) return describe(decodeURIComponent(one[1] ?? ''));
     throw new FakeError(404, `the fake CircleCI has no route for ${method} ${path}`);
   };
 
@@ -273,25 +291,9 @@ export async function startFakeCircleci(options: StartFakeCircleciOptions = {}):
     },
     async sendWebhook(pipelineId, target) {
       const pipeline = pipelines.get(pipelineId);
-      if (!pipeline?.workflow.stoppedAt) throw new Error(`pipeline ${pipelineId} has not finished`);
-      const completed: CompletedWorkflow = {
-        pipeline: {
-          id: pipeline.id,
-          number: pipeline.number,
-          createdAt: pipeline.createdAt,
-          ...(pipeline.branch ? { branch: pipeline.branch } : {}),
-          ...(pipeline.tag ? { tag: pipeline.tag } : {}),
-        },
-        workflow: {
-          id: pipeline.workflow.id,
-          name: pipeline.workflow.name,
-          createdAt: pipeline.createdAt,
-          stoppedAt: pipeline.workflow.stoppedAt,
-          url: pipeline.workflow.url,
-          status: pipeline.workflow.status,
-        },
-        project: { slug: pipeline.projectSlug },
-      };
+      const stoppedAt = pipeline?.workflow.stoppedAt;
+      if (!pipeline || !stoppedAt) throw new Error(`pipeline ${pipelineId} has not finished`);
+      const completed = completedWorkflowOf(pipeline, stoppedAt);
       const signed = signWorkflowCompleted(completed, target.secret);
       const response = await fetch(target.url, {
         method: 'POST',
