@@ -397,6 +397,7 @@ describe('the authorization matrix', () => {
     expect(Object.keys(requests).sort()).toEqual(ids);
   });
 
+  let readFixture: ReturnType<typeof fixture> | undefined;
   const cases = routeTable.flatMap((route) =>
     principals.map((principal, column) => ({ route, principal, status: expected[route.id]?.[column] })),
   );
@@ -404,7 +405,11 @@ describe('the authorization matrix', () => {
     '%s as %s → %s',
     async (_id, principal, status, { route }) => {
       if (status === undefined) throw new Error(`no expected status for ${route.id}`);
-      const f = await fixture({ withHost: route.id !== 'tenants.delete' });
+      // Reads change nothing, so they share one fixture; every write gets a fresh one.
+      const f =
+        route.method === 'GET'
+          ? await (readFixture ??= fixture({ withHost: true }))
+          : await fixture({ withHost: route.id !== 'tenants.delete' });
       const request = requests[route.id]!(f);
       const response = await harness.call(request.method, request.path, {
         ...(f.bearer[principal] ? { token: f.bearer[principal] } : {}),
