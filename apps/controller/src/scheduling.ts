@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ApiServices } from './api/services.js';
 import { startDeployWorker } from './deploys/deploy-worker.js';
 import type { LeaderLoop } from './loops/leader-loop.js';
+import { startPreviewTeardownWorker } from './previews/preview-teardown-worker.js';
 import { type SchedulerLoopOptions, schedulerLoop } from './scheduler/scheduler-loop.js';
 
 export type SchedulingTimings = Partial<
@@ -11,7 +12,7 @@ export type SchedulingTimings = Partial<
 > & { serviceUrlTemplate: string };
 
 /**
- * The scheduler (leader only) and the deploy worker (every replica). Both need Redis, where
+ * The scheduler (leader only), the deploy and preview-teardown workers (every replica). Both need Redis, where
  * heartbeats, wake-ups and the deploys queue live; without it the controller serves its API only.
  */
 export function schedulingOf(
@@ -34,6 +35,13 @@ export function schedulingOf(
     signals: services.scheduler,
     logger: logger.child({ component: 'deploys' }),
   });
+  const teardowns = startPreviewTeardownWorker({
+    repos: services.repos,
+    redis,
+    prefix,
+    signals: services.scheduler,
+    logger: logger.child({ component: 'preview-teardowns' }),
+  });
   const { serviceUrlTemplate, ...schedulerTimings } = timings;
   // Rollout changes for the GitHub App's deploy check runs: the controller never calls GitHub.
   const deployFeedback = createDeployFeedbackQueue({ connection: redis, prefix });
@@ -53,7 +61,7 @@ export function schedulingOf(
   });
   return {
     loops: [scheduler],
-    close: () => closeAll([() => deploys.close(), () => deployFeedback.close()]),
+    close: () => closeAll([() => deploys.close(), () => teardowns.close(), () => deployFeedback.close()]),
   };
 }
 

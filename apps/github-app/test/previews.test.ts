@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { examplePayload } from '@slipway/fakes';
-import { latestBuild } from '@slipway/queue';
+import { isPreviewClosed, latestBuild } from '@slipway/queue';
 import { PolicyStore } from '@slipway/state';
 import { GitHubAppHarness, type HarnessRepo } from './support/github-app-harness.js';
 
@@ -69,14 +69,46 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
     expect((await h.queues.builds.getJob(`${h.tenant}.web.${next}`))?.data.environment).toBe(`pr-${number}`);
     expect(await latestBuild(h.redis, line)).toBe(next);
 
-    // Closed: nothing is built any more (tearing the preview down comes with issue 7).
+    // Its preview was deployed (the GitHub App makes a deployment per environment).
+    const deployment = (await h.github(repo, 'POST', `/repos/${repo.fullName}/deployments`, {
+      ref: next,
+      environment: `pr-${number}`,
+      auto_merge: false,
+      required_contexts: [],
+    })) as { id: number };
+
+    // Closed: the preview is marked closed, torn down by the controller (now and a minute later),
+    // and its deployment goes inactive on GitHub.
     await h.closePullRequest(repo, number);
-    expect(await h.deliver('pull_request', prPayload(repo, 'closed', number, next))).toMatchObject({
-      returnvalue: 'ignored',
-    });
+    const closed = prPayload(repo, 'closed', number, next);
+    expect(await h.deliver('pull_request', closed)).toMatchObject({ returnvalue: 'preview-torn-down' });
+    const preview = { tenant: h.tenant, repositoryId: repo.id, number, prefix: h.prefix };
+    expect(await isPreviewClosed(h.redis, preview)).toBe(true);
+    const teardowns = await h.queues.previewTeardowns.getJobs(['waiting', 'delayed']);
+    const ours = teardowns.filter((job) => job.data.repository.id === repo.id);
+    expect(ours.map((job) => job.data)).toEqual([
+      expect.objectContaining({ tenant: h.tenant, environment: `pr-${number}`, number }),
+      expect.objectContaining({ tenant: h.tenant, environment: `pr-${number}`, number }),
+    ]);
+    expect(ours.map((job) => job.opts.delay ?? 0).sort((a, b) => a - b)).toEqual([0, 60_000]);
+    const statuses = (await h.github(
+      repo,
+      'GET',
+      `/repos/${repo.fullName}/deployments/${deployment.id}/statuses`,
+    )) as { state: string }[];
+    expect(statuses[0]?.state).toBe('inactive');
+
+    // Reopened: it builds again, and a deploy may make the preview once more.
+    await h.closePullRequest(repo, number, 'open');
     expect(await h.deliver('pull_request', prPayload(repo, 'reopened', number, next))).toMatchObject({
-      returnvalue: 'pull-request-closed',
+      returnvalue: 'builds-queued',
     });
+    expect(await isPreviewClosed(h.redis, preview)).toBe(false);
+    // A close handled after the reopening changes nothing: GitHub says the pull request is open.
+    expect(await h.deliver('pull_request', closed)).toMatchObject({
+      returnvalue: 'pull-request-open',
+    });
+    expect(await isPreviewClosed(h.redis, preview)).toBe(false);
     expect(h.fake.requests.unhandled()).toEqual([]);
   });
 

@@ -13,6 +13,14 @@ export {
   followBuildLog,
   readBuildLog,
 } from './build-log.js';
+export {
+  closedPreviewKey,
+  isPreviewClosed,
+  markPreviewClosed,
+  type PreviewLine,
+  previewNumberOf,
+  reopenPreview,
+} from './closed-previews.js';
 export { deployFeedbackJobId, enqueueDeployFeedback } from './enqueue-deploy-feedback.js';
 export { enqueueWebhookEvent, parseWebhookEventJob, webhookJobId } from './enqueue-webhook-event.js';
 export { type InboxPump, type PumpLogger, type StartInboxPumpOptions, startInboxPump } from './inbox-pump.js';
@@ -26,6 +34,8 @@ export {
   deliveryIdSchema,
   deployFeedbackJobSchema,
   deployJobSchema,
+  type PreviewTeardownJob,
+  previewTeardownJobSchema,
   type ServiceDefaults,
   serviceDefaultsSchema,
   WEBHOOK_EVENT_NAMES,

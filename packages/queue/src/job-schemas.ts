@@ -173,3 +173,19 @@ export const deployFeedbackJobSchema = z
     path: ['conclusion'],
   });
 export type DeployFeedbackJob = z.infer<typeof deployFeedbackJobSchema>;
+
+/**
+ * A pull request closed: the controller removes the services its preview made in `pr-<number>`
+ * (those built from this repository; another repository's pull request of the same number keeps
+ * its own). Enqueued by the GitHub App's intake, twice: at once, and a minute later for a deploy
+ * that raced the first pass.
+ */
+export const previewTeardownJobSchema = z.object({
+  tenant: tenantIdSchema,
+  environment: environmentNameSchema,
+  repository: repositoryRefSchema,
+  number: z.int().positive(),
+  /** When the pull request was closed (the delivery's receipt, ISO 8601). */
+  closedAt: z.iso.datetime(),
+});
+export type PreviewTeardownJob = z.infer<typeof previewTeardownJobSchema>;

@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   deploys: 'deploys',
   /** How a rollout is going, for the GitHub App's "Slipway deploy / <service>" check run. */
   deployFeedback: 'deploy-feedback',
+  /** Closed pull requests whose preview services the controller removes. */
+  previewTeardowns: 'preview-teardowns',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

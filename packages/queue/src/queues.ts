@@ -1,6 +1,12 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BuildJob, DeployFeedbackJob, DeployJob, WebhookEventJob } from './job-schemas.js';
+import type {
+  BuildJob,
+  DeployFeedbackJob,
+  DeployJob,
+  PreviewTeardownJob,
+  WebhookEventJob,
+} from './job-schemas.js';
 import { DEFAULT_KEY_PREFIX, QUEUE_NAMES } from './queue-names.js';
 
 const DAY_S = 24 * 60 * 60;
@@ -30,6 +36,8 @@ export interface Queues {
   readonly deploys: Queue<DeployJob>;
   /** Rollout states for the GitHub App's deploy check runs, produced by the controller's leader. */
   readonly deployFeedback: Queue<DeployFeedbackJob>;
+  /** Closed pull requests' previews to remove, consumed by the controller (every replica). */
+  readonly previewTeardowns: Queue<PreviewTeardownJob>;
   /** Closes the queues (not the connection). Idempotent. */
   close(): Promise<void>;
 }
@@ -88,7 +96,16 @@ export function createQueues(options: CreateQueuesOptions): Queues {
     },
   });
   const deployFeedback = createDeployFeedbackQueue(common);
-  const all = [webhookEvents, builds, circleciBuilds, deploys, deployFeedback];
+  const previewTeardowns = new Queue<PreviewTeardownJob>(QUEUE_NAMES.previewTeardowns, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 3 * DAY_S },
+      removeOnFail: { age: 14 * DAY_S },
+    },
+  });
+  const all = [webhookEvents, builds, circleciBuilds, deploys, deployFeedback, previewTeardowns];
   const { onError } = options;
   if (onError) {
     for (const queue of all) queue.on('error', (error) => onError(error, queue.name));
@@ -102,6 +119,7 @@ export function createQueues(options: CreateQueuesOptions): Queues {
     circleciBuilds,
     deploys,
     deployFeedback,
+    previewTeardowns,
     close() {
       closing ??= Promise.allSettled(all.map((queue) => queue.close())).then((results) => {
         const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));

@@ -40,6 +40,8 @@ export interface PushPlatform {
   readonly name: string;
   readonly tenant: string;
   readonly installationId: number;
+  /** The repository's GitHub id (what webhooks carry). */
+  readonly repositoryId: number;
   /** Redis key prefix of every queue and key this platform writes. */
   readonly prefix: string;
   readonly redis: Redis;
@@ -227,6 +229,7 @@ export async function startPushPlatform(options: StartPushPlatformOptions): Prom
     registry,
     docker,
     webhookUrl,
+    repositoryId,
     api,
     edge,
     circleciBuilder,

@@ -3,18 +3,13 @@
 // AWS edge making the tenant's ALB, target group, rule, records and certificate. moto routes no
 // traffic, so the traffic is checked through the local edge, and the ALB by its registered
 // target: the agent's endpoint.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { describeTenantEdge, EcrRegistry, listTenantEdgeResources } from '@slipway/cloud';
-import type { AgentProcess } from '../src/agent-process.js';
 import { edgeGet } from '../src/edge-get.js';
 import { eventually } from '../src/eventually.js';
-import { startJoinedAgent } from '../src/joined-agent.js';
-import { type PushPlatform, startPushPlatform } from '../src/push-platform.js';
+import { HTTPD_DOCKERFILE, type OneHostPlatform, startOneHostPlatform } from '../src/one-host-platform.js';
+import type { PushPlatform } from '../src/push-platform.js';
 import { running, tenantContainers } from '../src/tenant-containers.js';
-import { HTTPD_CMD } from '../src/web-image.js';
 
 const YAML = [
   'services:',
@@ -27,30 +22,20 @@ const YAML = [
   '  main: production',
   '',
 ].join('\n');
-const DOCKERFILE = ['FROM slipway/busybox:local', 'COPY index.html /www/index.html', HTTPD_CMD, ''].join(
-  '\n',
-);
-
 let platform: PushPlatform;
-let agentsDir: string;
-let agent: AgentProcess | undefined;
+let setUp: OneHostPlatform | undefined;
 
 beforeAll(async () => {
-  platform = await startPushPlatform({
-    files: { 'slipway.yaml': YAML, Dockerfile: DOCKERFILE, 'index.html': 'hello from AWS mode\n' },
+  setUp = await startOneHostPlatform({
+    files: { 'slipway.yaml': YAML, Dockerfile: HTTPD_DOCKERFILE, 'index.html': 'hello from AWS mode\n' },
     edge: true,
     aws: true,
   });
-  agentsDir = await mkdtemp(join(tmpdir(), 'slipway-e2e-aws-'));
-  const tenant = await platform.api!.request('POST', '/v1/tenants', { id: platform.tenant, name: 'Acme' });
-  expect([201, 409]).toContain(tenant.status);
-  agent = await startJoinedAgent(platform, { host: 'h-1', stateDir: join(agentsDir, 'h-1') });
+  platform = setUp.platform;
 }, 120_000);
 
 afterAll(async () => {
-  await agent?.stop('SIGTERM');
-  await platform?.close();
-  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+  await setUp?.close();
 }, 180_000);
 
 describe('push to live in AWS mode (moto)', () => {
@@ -83,7 +68,7 @@ describe('push to live in AWS mode (moto)', () => {
         `/v1/tenants/${platform.tenant}/services/production/web`,
       );
       throw new Error(
-        `${(error as Error).message}\nservice: ${JSON.stringify(service.body)}\nagent: ${agent?.lines.slice(-30).join('\n')}`,
+        `${(error as Error).message}\nservice: ${JSON.stringify(service.body)}\nagent: ${setUp?.agent.lines.slice(-30).join('\n')}`,
       );
     });
     expect(answer).toBe('200 hello from AWS mode\n');

@@ -6,7 +6,7 @@ import {
   serviceChangeSpec,
   sumServiceUsage,
 } from '@slipway/core';
-import type { DeployJob } from '@slipway/queue';
+import { type DeployJob, previewNumberOf } from '@slipway/queue';
 import {
   KEEP_DOCUMENT,
   type PolicyStore,
@@ -19,6 +19,8 @@ import {
 export interface ApplyReleaseDeps {
   repos: Repositories;
   policies: PolicyStore;
+  /** Whether the pull request of a preview deploy (`pr-<n>`) is closed; default never. */
+  previewClosed?: (job: DeployJob) => Promise<boolean>;
 }
 
 /** Why a release could not be made current; the job fails for good (retrying changes nothing). */
@@ -40,7 +42,9 @@ export type ApplyOutcome =
   /** It already did (a repeated job). */
   | 'unchanged'
   /** The service runs a newer release already; this older one is not rolled back to. */
-  | 'older';
+  | 'older'
+  /** A preview whose pull request closed (a build finished after it): nothing is made again. */
+  | 'preview-closed';
 
 /**
  * Makes a built Release the service's current one — deploying, in the words of DESIGN.md §3.
@@ -51,6 +55,8 @@ export type ApplyOutcome =
  */
 export async function applyRelease(deps: ApplyReleaseDeps, job: DeployJob): Promise<ApplyOutcome> {
   const { tenant, environment, service: name } = job;
+  if (previewNumberOf(environment) !== undefined && (await deps.previewClosed?.(job)))
+    return 'preview-closed';
   const stored = await deps.repos.releases.get(
     releaseKey({ tenant, environment, service: name, id: job.releaseId }),
   );

@@ -1,4 +1,10 @@
-import { type DeployJob, deployJobSchema, QUEUE_NAMES } from '@slipway/queue';
+import {
+  type DeployJob,
+  deployJobSchema,
+  isPreviewClosed,
+  previewNumberOf,
+  QUEUE_NAMES,
+} from '@slipway/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,6 +20,14 @@ export interface DeployWorkerOptions extends ApplyReleaseDeps {
   logger: Logger;
 }
 
+const SAID: Record<ApplyOutcome, string> = {
+  created: 'created',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  older: 'skipped (older than the current one)',
+  'preview-closed': 'skipped (its pull request is closed; the preview is not made again)',
+};
+
 /**
  * Consumes the `deploys` queue on every replica: each job makes its Release current
  * ({@link applyRelease}) with conditional writes, so any replica may take it, then wakes the
@@ -22,6 +36,13 @@ export interface DeployWorkerOptions extends ApplyReleaseDeps {
  */
 export function startDeployWorker(options: DeployWorkerOptions): { close(): Promise<void> } {
   const connection = options.redis.duplicate({ maxRetriesPerRequest: null });
+  const previewClosed = (job: DeployJob) =>
+    isPreviewClosed(options.redis, {
+      tenant: job.tenant,
+      repositoryId: job.repository.id,
+      number: previewNumberOf(job.environment) ?? 0,
+      prefix: options.prefix,
+    });
   const worker = new Worker<DeployJob, { outcome: ApplyOutcome }>(
     QUEUE_NAMES.deploys,
     async (job) => {
@@ -33,12 +54,9 @@ export function startDeployWorker(options: DeployWorkerOptions): { close(): Prom
         releaseId: data.releaseId,
       };
       try {
-        const outcome = await applyRelease(options, data);
-        options.logger.info(
-          { ...fields, outcome },
-          `deploy: release ${outcome === 'older' ? 'skipped (older than the current one)' : outcome}`,
-        );
-        if (outcome !== 'older') await options.signals.wake(data.tenant);
+        const outcome = await applyRelease({ ...options, previewClosed }, data);
+        options.logger.info({ ...fields, outcome }, `deploy: release ${SAID[outcome]}`);
+        if (outcome !== 'older' && outcome !== 'preview-closed') await options.signals.wake(data.tenant);
         return { outcome };
       } catch (error) {
         if (error instanceof DeployRefused) {

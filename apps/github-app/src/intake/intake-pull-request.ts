@@ -1,15 +1,15 @@
 import { evaluatePreview } from '@slipway/core';
-import type { WebhookEventJob } from '@slipway/queue';
-import type { ProbotOctokit } from 'probot';
+import { reopenPreview, type WebhookEventJob } from '@slipway/queue';
 import { forkOutput, PREVIEW_CHECK_NAME, previewRefusedOutput } from './check-run-text.js';
+import { type ClosePreviewOutcome, closePreview } from './close-preview.js';
 import { countOpenPreviews } from './count-open-previews.js';
 import { ensureCheckRuns } from './ensure-check-runs.js';
-import { statusOf } from './github-failure.js';
 import type { IntakeStep } from './intake-deps.js';
 import { fanOutOutcome, type PushOutcome } from './intake-push.js';
 import { commitRef, loadCommitConfig } from './load-commit-config.js';
 import { previewEnvironment, pullRequestRef } from './preview-environment.js';
 import { queueBuilds } from './queue-builds.js';
+import { readPullRequest } from './read-pull-request.js';
 
 /** What became of a pull_request delivery; for logs and tests. */
 export type PullRequestOutcome =
@@ -17,14 +17,16 @@ export type PullRequestOutcome =
   | 'pull-request-closed'
   | 'previews-disabled'
   | 'fork'
-  | 'preview-refused';
+  | 'preview-refused'
+  | ClosePreviewOutcome;
 
 const PREVIEW_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 
 /**
  * A pull request opened, updated or reopened: when slipway.yaml at its head enables previews,
  * its head builds like a push, into the environment `pr-<number>` on the line
- * `refs/pull/<number>/head`. Otherwise it is ignored quietly.
+ * `refs/pull/<number>/head`. Otherwise it is ignored quietly. Closed: its preview is torn down
+ * ({@link closePreview}).
  *
  * The pull request is read from GitHub rather than trusted from the delivery: a delivery handled
  * late must not preview a pull request closed since, and the head it builds is the current one,
@@ -35,11 +37,7 @@ const PREVIEW_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 export async function intakePullRequest(step: IntakeStep, job: WebhookEventJob): Promise<PullRequestOutcome> {
   const number = job.subset.pullRequest?.number;
   const repository = job.repository;
-  if (job.action === 'closed') {
-    // TODO(issue 7): tear the preview down (its services, routes and the PR comment).
-    step.logger.debug({ number }, 'pull request closed; previews are not torn down yet');
-    return 'ignored';
-  }
+  if (job.action === 'closed') return closePreview(step, job);
   if (!repository || number === undefined || !PREVIEW_ACTIONS.has(job.action ?? '')) return 'ignored';
   const octokit = await step.octokitFor(job.installationId);
   const pull = await readPullRequest(octokit, repository.fullName, number);
@@ -81,6 +79,13 @@ export async function intakePullRequest(step: IntakeStep, job: WebhookEventJob):
     logger.info({ number, reasons }, 'preview refused by the tenant policy');
     return 'preview-refused';
   }
+  // Open (again): a deploy of this preview may make its services once more.
+  await reopenPreview(step.redis, {
+    tenant,
+    repositoryId: repository.id,
+    number,
+    prefix: step.queues.prefix,
+  });
   const { queued, superseded } = await queueBuilds(step, {
     octokit,
     at,
@@ -95,21 +100,4 @@ export async function intakePullRequest(step: IntakeStep, job: WebhookEventJob):
     logger,
   });
   return fanOutOutcome(queued, superseded);
-}
-
-type PullRequest = Awaited<ReturnType<ProbotOctokit['rest']['pulls']['get']>>['data'];
-
-/** The pull request as GitHub has it now, or undefined when it is gone (404). */
-async function readPullRequest(
-  octokit: ProbotOctokit,
-  fullName: string,
-  number: number,
-): Promise<PullRequest | undefined> {
-  const { owner, repo } = commitRef(fullName, '');
-  try {
-    return (await octokit.rest.pulls.get({ owner, repo, pull_number: number })).data;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
 }

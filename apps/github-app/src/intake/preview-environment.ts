@@ -1,3 +1,5 @@
+import { previewNumberOf } from '@slipway/queue';
+
 /**
  * The environment a pull request previews into: `pr-<number>`, a DNS label like every
  * environment name, so it can become part of a host name.
@@ -15,5 +17,5 @@ export function pullRequestRef(pullRequestNumber: number): string {
 
 /** True for an environment {@link previewEnvironment} made. */
 export function isPreviewEnvironment(environment: string): boolean {
-  return /^pr-\d+$/.test(environment);
+  return previewNumberOf(environment) !== undefined;
 }

@@ -185,19 +185,28 @@ export class GitHubAppHarness {
     return body.number;
   }
 
-  /** Closes a pull request on the fake. */
-  async closePullRequest(repo: HarnessRepo, number: number): Promise<void> {
-    const response = await fetch(`${this.fake.baseUrl}/repos/${repo.fullName}/pulls/${number}`, {
-      method: 'PATCH',
+  /** Closes (or reopens) a pull request on the fake. */
+  async closePullRequest(
+    repo: HarnessRepo,
+    number: number,
+    state: 'closed' | 'open' = 'closed',
+  ): Promise<void> {
+    await this.github(repo, 'PATCH', `/repos/${repo.fullName}/pulls/${number}`, { state });
+  }
+
+  /** Calls the fake GitHub as the repository's installation; throws unless it answers 2xx. */
+  async github(repo: HarnessRepo, method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.fake.baseUrl}${path}`, {
+      method,
       headers: {
         authorization: `token ${this.fake.createInstallationToken(repo.installationId)}`,
         'content-type': 'application/json',
       },
-      body: JSON.stringify({ state: 'closed' }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    await response.arrayBuffer();
-    if (response.status !== 200)
-      throw new Error(`closing pull request #${number} failed: ${response.status}`);
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${path} failed: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
   }
 
   checkRuns(repo: Pick<HarnessRepo, 'owner' | 'name'>) {
