@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Webhooks, createNodeMiddleware as webhooksMiddleware } from '@octokit/webhooks';
 import type { Queues, WebhookEventName } from '@slipway/queue';
 import type { Logger } from 'pino';
-import { Probot } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import type { GitHubAppConfig } from './config.js';
 import { HANDLED_EVENTS } from './handled-events.js';
 import { openInbox } from './open-inbox.js';
@@ -19,7 +19,18 @@ export interface CreateGitHubAppOptions {
   enqueueTimeoutMs?: number;
   /** Injected clock for `receivedAt`. */
   now?: () => Date;
+  /**
+   * probot's request throttling (GitHub's advice: writes a second apart, comments three). Default
+   * on; tests against the fake GitHub, which never rate-limits, turn it off.
+   */
+  throttle?: boolean;
 }
+
+// probot layers its own throttle options over the class's: this layer runs after them and wins.
+const unthrottled = ProbotOctokit.defaults((instance: { throttle?: object }) => ({
+  ...instance,
+  throttle: { ...instance?.throttle, enabled: false },
+}));
 
 export interface GitHubApp {
   /** Installation clients for the workers: `probot.auth(installationId)`. */
@@ -56,6 +67,7 @@ export async function createGitHubApp(options: CreateGitHubAppOptions): Promise<
     secret: config.webhookSecret,
     baseUrl: config.baseUrl,
     log: logger.child({ name: 'probot' }),
+    ...(options.throttle === false ? { Octokit: unthrottled } : {}),
   });
 
   const inbox = await openInbox(queues, options.enqueueTimeoutMs ?? 5000);

@@ -3,7 +3,7 @@ import { createStateStore, type StateStore } from '@slipway/state';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GitHubAppConfig } from './config.js';
-import { createGitHubApp, type GitHubApp } from './create-github-app.js';
+import { type CreateGitHubAppOptions, createGitHubApp, type GitHubApp } from './create-github-app.js';
 import { type DeployFeedbackWorker, startDeployFeedbackWorker } from './deploy-feedback/index.js';
 import { type IntakeWorker, startIntakeWorker } from './intake/index.js';
 
@@ -13,6 +13,8 @@ export interface StartGitHubAppOptions {
   logger: Logger;
   /** Clock for `receivedAt` and check-run times. */
   now?: () => Date;
+  /** probot's request throttling; default on (see {@link CreateGitHubAppOptions.throttle}). */
+  throttle?: boolean;
 }
 
 /** The GitHub App, running: webhook server, intake worker and deploy-feedback worker. */
@@ -70,6 +72,7 @@ export async function startGitHubApp(options: StartGitHubAppOptions): Promise<Ru
       queues,
       logger,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.throttle === false ? { throttle: false } : {}),
     });
     started.set('webhook server', () => app.close());
     const port = await app.listen(config.port, config.host);

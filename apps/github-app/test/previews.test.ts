@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { examplePayload } from '@slipway/fakes';
 import { isPreviewClosed, latestBuild } from '@slipway/queue';
 import { PolicyStore } from '@slipway/state';
+import { closedPreviewCommentBody, previewCommentBody } from '../src/deploy-feedback/preview-comment.js';
 import { GitHubAppHarness, type HarnessRepo } from './support/github-app-harness.js';
 
 const slipwayYaml = (previews: boolean) =>
@@ -77,8 +78,16 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
       required_contexts: [],
     })) as { id: number };
 
+    const comment = (await h.github(repo, 'POST', `/repos/${repo.fullName}/issues/${number}/comments`, {
+      body: previewCommentBody(
+        undefined,
+        { service: 'web', url: 'http://web-pr.acme.test', commit: next },
+        number,
+      ),
+    })) as { id: number };
+
     // Closed: the preview is marked closed, torn down by the controller (now and a minute later),
-    // and its deployment goes inactive on GitHub.
+    // its deployment goes inactive on GitHub and its comment says it is gone.
     await h.closePullRequest(repo, number);
     const closed = prPayload(repo, 'closed', number, next);
     expect(await h.deliver('pull_request', closed)).toMatchObject({ returnvalue: 'preview-torn-down' });
@@ -97,6 +106,14 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
       `/repos/${repo.fullName}/deployments/${deployment.id}/statuses`,
     )) as { state: string }[];
     expect(statuses[0]?.state).toBe('inactive');
+    const updated = (await h.github(
+      repo,
+      'GET',
+      `/repos/${repo.fullName}/issues/comments/${comment.id}`,
+    )) as {
+      body: string;
+    };
+    expect(updated.body).toBe(closedPreviewCommentBody(number));
 
     // Reopened: it builds again, and a deploy may make the preview once more.
     await h.closePullRequest(repo, number, 'open');

@@ -81,4 +81,28 @@ describe('enqueueDeployFeedback (real Redis)', () => {
       await queue.close();
     }
   });
+
+  it('carries the public URL when there is one, and refuses a URL that is not http(s)', async () => {
+    const queue = createDeployFeedbackQueue({ connection: redis, prefix });
+    try {
+      const live = feedback({
+        status: 'completed',
+        conclusion: 'success',
+        sequence: 20,
+        url: 'http://web.acme.localhost:8080',
+      });
+      const id = await enqueueDeployFeedback(queue, live);
+      expect((await queue.getJob(id))?.data.url).toBe('http://web.acme.localhost:8080');
+      // Internal services: null, or absent in jobs from before the field existed.
+      await enqueueDeployFeedback(queue, feedback({ sequence: 21, url: null }));
+      expect((await queue.getJob('acme.ro-00mfx2k3a1-1a2b3c4d.21'))?.data.url).toBeNull();
+      for (const url of ['javascript:alert(1)', 'not a url']) {
+        await expect(enqueueDeployFeedback(queue, feedback({ sequence: 22, url }))).rejects.toMatchObject({
+          code: 'INVALID_JOB_PAYLOAD',
+        });
+      }
+    } finally {
+      await queue.close();
+    }
+  });
 });

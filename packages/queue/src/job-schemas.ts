@@ -140,7 +140,8 @@ export const DEPLOY_FEEDBACK_CONCLUSIONS = ['success', 'failure', 'cancelled'] a
 
 /**
  * A rollout as it now is, for the GitHub App to show as the check run "Slipway deploy /
- * <service>" on the commit of the release it rolls out. Enqueued by the controller's leader each
+ * <service>" on the commit of the release it rolls out, as a GitHub Deployment of the environment
+ * and, for a preview `pr-<n>`, in the pull request's preview comment. Enqueued by the controller's leader each
  * time it writes the rollout; the controller never calls GitHub itself. `sequence` grows with every
  * change of the rollout, so the app can drop a job older than one it already showed; the job id
  * is `<tenant>.<rollout>.<sequence>` ({@link deployFeedbackJobId}), so the same state enqueued twice is one job.
@@ -167,6 +168,16 @@ export const deployFeedbackJobSchema = z
     startedAt: z.iso.datetime(),
     completedAt: z.iso.datetime().nullable(),
     sequence: z.int().min(0),
+    /**
+     * Where the service answers when it is public (`http(s)://…`), for the GitHub Deployment's
+     * environment URL and the preview comment; absent or null when it is internal. Optional, so
+     * jobs enqueued before it existed still parse.
+     */
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullable()
+      .optional(),
   })
   .refine((job) => (job.status === 'completed') === (job.conclusion !== undefined), {
     message: 'a conclusion is given exactly when the status is completed',

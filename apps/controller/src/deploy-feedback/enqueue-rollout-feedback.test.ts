@@ -116,7 +116,10 @@ describe('enqueueRolloutFeedback (real Redis)', () => {
       const web = jobs.find((job) => job.service === 'web');
       expect(web).toMatchObject({ commit: sha, installationId: 5, repository: { fullName: 'acme/mono' } });
       expect(web?.summary).toContain('**Live at** http://web-staging.acme.localhost:8080');
-      expect(jobs.find((job) => job.service === 'worker')?.summary).not.toContain('http://');
+      expect(web?.url).toBe('http://web-staging.acme.localhost:8080');
+      const worker = jobs.find((job) => job.service === 'worker');
+      expect(worker?.summary).not.toContain('http://');
+      expect(worker?.url).toBeNull();
     } finally {
       await queue.close();
     }

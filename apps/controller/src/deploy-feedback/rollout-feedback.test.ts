@@ -117,6 +117,7 @@ describe('rolloutFeedbackJob', () => {
       commit: sha,
       title: 'Deployed release r-2 (2 replicas)',
       completedAt: states.at(-1)!.finishedAt,
+      url,
     });
     expect(last.summary).toContain(`**Live at** ${url}`);
     expect(last.summary.split('\n').filter((line) => /^\| \d+ \|/.test(line))).toEqual([
@@ -195,5 +196,7 @@ describe('rolloutFeedbackJob', () => {
     const states = drive([{ 'r-2': healthy(1) }, { 'r-2': healthy(2) }]);
     const done = rolloutFeedbackJob(states.at(-1)!, release('r-2'), null);
     expect(done?.summary).toContain('The service is internal: it has no public URL.');
+    expect(done?.url).toBeNull();
+    expect(deployFeedbackJobSchema.safeParse(done).error).toBeUndefined();
   });
 });

@@ -55,9 +55,10 @@ export interface RolloutText {
 const CONCLUSIONS = { succeeded: 'success', failed: 'failure', cancelled: 'cancelled' } as const;
 
 /**
- * The check run "Slipway deploy / <service>" for a rollout as it now is, or undefined when its
- * release did not come from GitHub (an image release, or one recorded before origins were kept).
- * Pure: `url` is where the service answers when public (null when it is internal).
+ * The check run "Slipway deploy / <service>" (and GitHub Deployment) for a rollout as it now is,
+ * or undefined when its release did not come from GitHub (an image release, or one recorded before
+ * origins were kept). Pure: `url` is where the service answers when public (null when it is
+ * internal); the job carries it in every state, for the deployment's environment URL.
  */
 export function rolloutFeedbackJob(
   rollout: Rollout,
@@ -88,6 +89,7 @@ export function rolloutFeedbackJob(
     startedAt: rollout.createdAt,
     completedAt: done ? (rollout.finishedAt ?? null) : null,
     sequence: rolloutSequence(rollout),
+    url,
   };
 }
 

@@ -2,8 +2,12 @@ import type { Redis } from 'ioredis';
 
 /** Long past any rollout's last job (jobs of one rollout arrive within minutes). */
 const APPLIED_TTL_S = 14 * 24 * 60 * 60;
-/** Longer than one job's GitHub calls; a crashed holder's lock frees itself after this. */
-const LOCK_TTL_MS = 30_000;
+/**
+ * Longer than one job's GitHub calls — up to four writes (check run, deployment, status, comment),
+ * which probot's throttling spaces 1 s (comments 3 s) apart across every job of the process; a
+ * crashed holder's lock frees itself after this.
+ */
+const LOCK_TTL_MS = 120_000;
 
 /** A rollout of a tenant: every key names the tenant (DESIGN rule 4). */
 export interface RolloutRef {
@@ -67,7 +71,18 @@ export async function lockRollout(
   rollout: RolloutRef,
   holder: string,
 ): Promise<(() => Promise<void>) | undefined> {
-  const key = lockKey(prefix, rollout);
+  return takeLock(redis, lockKey(prefix, rollout), holder);
+}
+
+/**
+ * Takes the lock `key` for `holder` (SET NX, expiring after 2 min should the holder crash).
+ * Returns its release, which deletes only the holder's own lock, or undefined when it is held.
+ */
+export async function takeLock(
+  redis: Redis,
+  key: string,
+  holder: string,
+): Promise<(() => Promise<void>) | undefined> {
   const taken = await redis.set(key, holder, 'PX', LOCK_TTL_MS, 'NX');
   if (taken !== 'OK') return undefined;
   return async () => {

@@ -10,6 +10,12 @@ export const deployCheckName = (service: string) => `Slipway deploy / ${service}
 /** What became of one job on GitHub. */
 export type DeployCheckRunResult = 'created' | 'updated' | 'kept-completed';
 
+/** The check run after one job: what became of it, and its page (the deployment's log URL). */
+export interface AppliedDeployCheckRun {
+  result: DeployCheckRunResult;
+  htmlUrl: string | null;
+}
+
 /**
  * Shows one rollout state as the check run "Slipway deploy / <service>" on the release's commit,
  * `external_id` = the rollout id: created on first sight, updated after. The run is looked up by
@@ -17,13 +23,13 @@ export type DeployCheckRunResult = 'created' | 'updated' | 'kept-completed';
  * run is never moved back to queued or in progress.
  *
  * @example
- * await applyDeployCheckRun(await probot.auth(job.installationId), job, () => new Date());
+ * const { result, htmlUrl } = await applyDeployCheckRun(await probot.auth(job.installationId), job, () => new Date());
  */
 export async function applyDeployCheckRun(
   octokit: ProbotOctokit,
   job: DeployFeedbackJob,
   now: () => Date,
-): Promise<DeployCheckRunResult> {
+): Promise<AppliedDeployCheckRun> {
   const [owner = '', repo = ''] = job.repository.fullName.split('/');
   const name = deployCheckName(job.service);
   const fields = checkRunFields(job, now);
@@ -37,7 +43,7 @@ export async function applyDeployCheckRun(
   });
   const found = runs.find((run) => run.external_id === job.rolloutId);
   if (!found) {
-    await octokit.rest.checks.create({
+    const { data: created } = await octokit.rest.checks.create({
       owner,
       repo,
       name,
@@ -45,11 +51,17 @@ export async function applyDeployCheckRun(
       external_id: job.rolloutId,
       ...fields,
     });
-    return 'created';
+    return { result: 'created', htmlUrl: created.html_url };
   }
-  if (found.status === 'completed' && job.status !== 'completed') return 'kept-completed';
-  await octokit.rest.checks.update({ owner, repo, check_run_id: found.id, ...fields });
-  return 'updated';
+  if (found.status === 'completed' && job.status !== 'completed')
+    return { result: 'kept-completed', htmlUrl: found.html_url };
+  const { data: updated } = await octokit.rest.checks.update({
+    owner,
+    repo,
+    check_run_id: found.id,
+    ...fields,
+  });
+  return { result: 'updated', htmlUrl: updated.html_url };
 }
 
 /** Status, times and text of the run, as both create and update take them. */

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
 import { classifyFailure, statusOf } from '../intake/github-failure.js';
 import { appliedSequence, lockRollout, markSequenceApplied } from './applied-sequence.js';
+import { applyPreviewComment } from './apply-preview-comment.js';
 import { applyDeployCheckRun, type DeployCheckRunResult } from './deploy-check-run.js';
+import { applyGitHubDeployment } from './github-deployment.js';
+import { unlessPermanent } from './unless-permanent.js';
 
 export interface StartDeployFeedbackWorkerOptions {
   /** The producers: the worker consumes their deploy-feedback queue (same connection and prefix). */
@@ -21,6 +24,8 @@ export interface StartDeployFeedbackWorkerOptions {
   concurrency?: number;
   /** How long a job waits when another job of its rollout is being applied. Default 250 ms. */
   busyDelayMs?: number;
+  /** How long a job waits for other services' jobs on the same preview comment. Default 30 s. */
+  commentLockWaitMs?: number;
 }
 
 export interface DeployFeedbackWorker {
@@ -33,11 +38,14 @@ export type DeployFeedbackOutcome = DeployCheckRunResult | 'stale';
 
 /**
  * Consumes `deploy-feedback`: each job is one state of one rollout, shown as the check run
- * "Slipway deploy / <service>" on the release's commit ({@link applyDeployCheckRun}). Jobs of a
- * rollout may arrive out of order (retries, several workers): the highest sequence shown is kept in
- * Redis and an older or equal job is dropped, and one job per rollout runs at a time. A transient
- * GitHub error is thrown, so BullMQ retries it with the queue's backoff; a client error that
- * retrying cannot heal fails the job at once.
+ * "Slipway deploy / <service>" on the release's commit ({@link applyDeployCheckRun}), then as
+ * the rollout's GitHub Deployment and its status ({@link applyGitHubDeployment}) and, for a
+ * preview's success, as the service's row in the pull request's one comment
+ * ({@link applyPreviewComment}). Jobs of a rollout may arrive out of order (retries, several
+ * workers): the highest sequence shown is kept in Redis and an older or equal job is dropped, and
+ * one job per rollout runs at a time. A transient GitHub error is thrown, so BullMQ retries it
+ * with the queue's backoff; a client error that retrying cannot heal fails the job at once when
+ * the check run meets it, and is logged (the step skipped) when the deployment or comment does.
  *
  * @example
  * const feedback = startDeployFeedbackWorker({ queues, redis, octokitFor: (id) => probot.auth(id), logger });
@@ -74,9 +82,23 @@ export function startDeployFeedbackWorker(options: StartDeployFeedbackWorkerOpti
         log.debug({ shown }, 'deploy feedback older than what GitHub shows: dropped');
         return 'stale';
       }
-      const result = await applyDeployCheckRun(await options.octokitFor(data.installationId), data, now);
-      await markSequenceApplied(redis, queues.prefix, data, data.sequence);
+      const octokit = await options.octokitFor(data.installationId);
+      const { result, htmlUrl } = await applyDeployCheckRun(octokit, data, now);
       log.info({ result, status: data.status, conclusion: data.conclusion }, `deploy check run ${result}`);
+      const deployment = await unlessPermanent(log, 'GitHub deployment', () =>
+        applyGitHubDeployment(octokit, data, htmlUrl),
+      );
+      if (deployment) log.info({ deployment }, `GitHub deployment status ${deployment.status}`);
+      const comment = await unlessPermanent(log, 'preview comment', () =>
+        applyPreviewComment(octokit, data, {
+          redis,
+          prefix: queues.prefix,
+          holder: `${job.id}:${token ?? ''}`,
+          ...(options.commentLockWaitMs === undefined ? {} : { lockWaitMs: options.commentLockWaitMs }),
+        }),
+      );
+      if (comment && comment !== 'not-a-preview-success') log.info({ comment }, `preview comment ${comment}`);
+      await markSequenceApplied(redis, queues.prefix, data, data.sequence);
       return result;
     } catch (error) {
       throw classifyFailure(error, `deploy feedback for rollout ${data.rolloutId} (${data.sequence})`);

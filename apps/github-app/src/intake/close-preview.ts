@@ -1,5 +1,6 @@
 import { markPreviewClosed, type PreviewTeardownJob, type WebhookEventJob } from '@slipway/queue';
 import type { ProbotOctokit } from 'probot';
+import { closedPreviewCommentBody, isPreviewComment } from '../deploy-feedback/preview-comment.js';
 import { statusOf } from './github-failure.js';
 import type { IntakeStep } from './intake-deps.js';
 import { commitRef } from './load-commit-config.js';
@@ -15,7 +16,7 @@ export const TEARDOWN_AGAIN_MS = 60_000;
  * A pull request closed (merged or not): its preview goes. The preview is marked closed in Redis,
  * so a build still running for it deploys nothing; the controller removes the services it made
  * (queued twice: now, and a minute later); its GitHub deployments become `inactive`, so GitHub stops
- * linking a URL that will not answer. A delivery handled after the pull request was reopened does
+ * linking a URL that will not answer, and the preview comment says the preview was removed. A delivery handled after the pull request was reopened does
  * nothing: GitHub is asked for its state now. An installation bound to no tenant has no preview.
  */
 export async function closePreview(
@@ -50,43 +51,62 @@ export async function closePreview(
     jobId: `${jobId}.again`,
     delay: TEARDOWN_AGAIN_MS,
   });
-  await deactivateDeployments(step, octokit, repository.fullName, environment);
+  await tellGitHub(step, environment, () => deactivateDeployments(octokit, repository.fullName, environment));
+  await tellGitHub(step, environment, () => closePreviewComment(octokit, repository.fullName, number));
   step.logger.info({ tenant, number, environment }, 'pull request closed; its preview is torn down');
   return 'preview-torn-down';
 }
 
-/** Every deployment of the preview's environment gets an `inactive` status. GitHub trouble is only logged. */
-async function deactivateDeployments(
-  step: IntakeStep,
-  octokit: ProbotOctokit,
-  fullName: string,
-  environment: string,
-): Promise<void> {
-  const { owner, repo } = commitRef(fullName, '');
+/** GitHub trouble here is only logged: the teardown itself is queued already, what is left is cosmetic. */
+async function tellGitHub(step: IntakeStep, environment: string, call: () => Promise<void>): Promise<void> {
   try {
-    const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
-      owner,
-      repo,
-      environment,
-      per_page: 100,
-    });
-    for (const deployment of deployments)
-      await octokit.rest.repos.createDeploymentStatus({
-        owner,
-        repo,
-        deployment_id: deployment.id,
-        state: 'inactive',
-        description: 'The pull request closed; its preview was removed.',
-      });
+    await call();
   } catch (error) {
-    // The teardown itself is queued already: a deployment left "active" on GitHub is cosmetic.
     step.logger.warn(
       {
         environment,
         status: statusOf(error),
         err: { message: error instanceof Error ? error.message : String(error) },
       },
-      'could not mark the preview deployments inactive',
+      'could not show on GitHub that the preview was removed',
     );
   }
+}
+
+/** Every deployment of the preview's environment gets an `inactive` status: GitHub stops linking it. */
+async function deactivateDeployments(
+  octokit: ProbotOctokit,
+  fullName: string,
+  environment: string,
+): Promise<void> {
+  const { owner, repo } = commitRef(fullName, '');
+  const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
+    owner,
+    repo,
+    environment,
+    per_page: 100,
+  });
+  for (const deployment of deployments)
+    await octokit.rest.repos.createDeploymentStatus({
+      owner,
+      repo,
+      deployment_id: deployment.id,
+      state: 'inactive',
+      description: 'The pull request closed; its preview was removed.',
+    });
+}
+
+/** The pull request's preview comment, if Slipway wrote one, says the preview is gone. */
+async function closePreviewComment(octokit: ProbotOctokit, fullName: string, number: number): Promise<void> {
+  const { owner, repo } = commitRef(fullName, '');
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: number,
+    per_page: 100,
+  });
+  const ours = comments.find((comment) => comment.user?.type === 'Bot' && isPreviewComment(comment.body));
+  const body = closedPreviewCommentBody(number);
+  if (ours && ours.body !== body)
+    await octokit.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
 }
