@@ -397,7 +397,11 @@ describe('the authorization matrix', () => {
     expect(Object.keys(requests).sort()).toEqual(ids);
   });
 
-  let readFixture: ReturnType<typeof fixture> | undefined;
+  let shared: ReturnType<typeof fixture> | undefined;
+  const readFixture = () => {
+    shared ??= fixture({ withHost: true });
+    return shared;
+  };
   const cases = routeTable.flatMap((route) =>
     principals.map((principal, column) => ({ route, principal, status: expected[route.id]?.[column] })),
   );
@@ -408,7 +412,7 @@ describe('the authorization matrix', () => {
       // Reads change nothing, so they share one fixture; every write gets a fresh one.
       const f =
         route.method === 'GET'
-          ? await (readFixture ??= fixture({ withHost: true }))
+          ? await readFixture()
           : await fixture({ withHost: route.id !== 'tenants.delete' });
       const request = requests[route.id]!(f);
       const response = await harness.call(request.method, request.path, {
