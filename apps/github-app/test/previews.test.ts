@@ -49,7 +49,7 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
       state: 'completed',
       returnvalue: 'builds-queued',
     });
-    const job = await h.queues.builds.getJob(`${h.tenant}.web.${head}`);
+    const job = await h.queues.builds.getJob(`${h.tenant}.web.pr-${number}.${head}`);
     expect(job?.data).toMatchObject({
       environment: `pr-${number}`,
       ref: `refs/pull/${number}/head`,
@@ -67,7 +67,9 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
     expect(await h.deliver('pull_request', prPayload(repo, 'synchronize', number, next))).toMatchObject({
       returnvalue: 'builds-queued',
     });
-    expect((await h.queues.builds.getJob(`${h.tenant}.web.${next}`))?.data.environment).toBe(`pr-${number}`);
+    expect((await h.queues.builds.getJob(`${h.tenant}.web.pr-${number}.${next}`))?.data.environment).toBe(
+      `pr-${number}`,
+    );
     expect(await latestBuild(h.redis, line)).toBe(next);
 
     // Its preview was deployed (the GitHub App makes a deployment per environment).
@@ -172,7 +174,7 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
     expect(await h.deliver('pull_request', prPayload(repo, 'opened', number, head))).toMatchObject({
       returnvalue: 'preview-refused',
     });
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${head}`)).toBeUndefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.pr-${number}.${head}`)).toBeUndefined();
     const [run] = h.checkRuns(repo);
     expect(run).toMatchObject({ name: 'Slipway preview', conclusion: 'neutral' });
     expect((run!.output as { summary: string }).summary).toContain('limits.previews = 1');

@@ -42,7 +42,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     const delivered = await h.deliver('push', pushPayload(repo, sha));
     expect(delivered).toMatchObject({ status: 200, state: 'completed', returnvalue: 'builds-queued' });
 
-    const jobId = `${h.tenant}.web.${sha}`;
+    const jobId = `${h.tenant}.web.production.${sha}`;
     const job = await h.queues.builds.getJob(jobId);
     expect(job?.data).toMatchObject({
       tenant: h.tenant,
@@ -66,6 +66,35 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     expect(h.fake.serverErrors).toEqual([]);
   });
 
+  it('builds a commit promoted to another branch again, for that environment', async () => {
+    const repo = await h.addRepo({
+      owner: 'acme',
+      name: 'promoted',
+      files: {
+        'slipway.yaml': slipwayYaml().replace('  main: production', '  main: production\n  staging: staging'),
+      },
+    });
+    const sha = repo.git.sha;
+    await repo.git.createBranch('staging', sha);
+    expect(await h.deliver('push', pushPayload(repo, sha))).toMatchObject({ returnvalue: 'builds-queued' });
+    // The same commit pushed to the staging branch: staging gets its own build, Release and deploy.
+    expect(await h.deliver('push', pushPayload(repo, sha, 'staging'))).toMatchObject({
+      returnvalue: 'builds-queued',
+    });
+    const production = await h.queues.builds.getJob(`${h.tenant}.web.production.${sha}`);
+    const staging = await h.queues.builds.getJob(`${h.tenant}.web.staging.${sha}`);
+    expect(production?.data).toMatchObject({ environment: 'production', ref: 'refs/heads/main' });
+    expect(staging?.data).toMatchObject({ environment: 'staging', ref: 'refs/heads/staging' });
+    expect(
+      h
+        .checkRuns(repo)
+        .map((run) => [run.name, run.external_id])
+        .sort(),
+    ).toEqual([
+      ['Slipway build / web', `${h.tenant}.web.production.${sha}`],
+      ['Slipway build / web', `${h.tenant}.web.staging.${sha}`],
+    ]);
+  });
   it('builds a delivery sent twice once', async () => {
     const repo = await h.addRepo({ owner: 'acme', name: 'twice', files: { 'slipway.yaml': slipwayYaml() } });
     const payload = pushPayload(repo, repo.git.sha);
@@ -76,7 +105,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
       await h.queues.webhookEvents.getJob(webhookJobId({ deliveryId: 'same-delivery-twice' })),
     ).toBeDefined();
     const ids = (await h.buildJobIds()).filter((id) => id.includes(repo.git.sha));
-    expect(ids).toEqual([`${h.tenant}.web.${repo.git.sha}`]);
+    expect(ids).toEqual([`${h.tenant}.web.production.${repo.git.sha}`]);
     expect(h.checkRuns(repo)).toHaveLength(1);
   });
 
@@ -97,8 +126,8 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     } finally {
       h.clockOffsetMs = 0;
     }
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${newer}`)).toBeDefined();
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${older}`)).toBeUndefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.production.${newer}`)).toBeDefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.production.${older}`)).toBeUndefined();
     const line = { tenant: h.tenant, service: 'web', ref: 'refs/heads/main', prefix: h.prefix };
     expect(await latestBuild(h.redis, line)).toBe(newer);
     const olderRuns = h.checkRuns(repo).filter((run) => run.head_sha === older);
@@ -118,9 +147,9 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     });
     const sha = repo.git.sha;
     expect(await h.deliver('push', pushPayload(repo, sha))).toMatchObject({ returnvalue: 'builds-queued' });
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${sha}`)).toBeDefined();
-    expect(await h.queues.builds.getJob(`${h.tenant}.legacy.${sha}`)).toBeUndefined();
-    expect(await h.queues.circleciBuilds.getJob(`${h.tenant}.legacy.${sha}`)).toBeDefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.production.${sha}`)).toBeDefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.legacy.production.${sha}`)).toBeUndefined();
+    expect(await h.queues.circleciBuilds.getJob(`${h.tenant}.legacy.production.${sha}`)).toBeDefined();
     expect(
       h
         .checkRuns(repo)
@@ -151,14 +180,14 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
       state: 'completed',
       returnvalue: 'rerun-queued',
     });
-    const rerun = await h.queues.builds.getJob(`${h.tenant}.web.${sha}.a2`);
+    const rerun = await h.queues.builds.getJob(`${h.tenant}.web.production.${sha}.a2`);
     expect(rerun?.data).toMatchObject({ service: 'web', commit: sha, environment: 'production', attempt: 2 });
     const runs = h.checkRuns(repo);
     expect(runs).toHaveLength(2);
     expect(runs[1]).toMatchObject({
       name: 'Slipway build / web',
       status: 'queued',
-      external_id: `${h.tenant}.web.${sha}.a2`,
+      external_id: `${h.tenant}.web.production.${sha}.a2`,
     });
 
     // The same re-run delivered again adds nothing; re-running the new run makes attempt 3.
@@ -166,7 +195,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     expect(h.checkRuns(repo)).toHaveLength(2);
     payload.check_run.id = runs[1]!.id as number;
     await h.deliver('check_run', payload);
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${sha}.a3`)).toBeDefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.production.${sha}.a3`)).toBeDefined();
   });
 
   it("leaves alone re-runs of check runs that are not Slipway's builds", async () => {
@@ -211,7 +240,7 @@ describe('startGitHubApp end to end (signed webhooks, real Redis, local state st
     payload.check_run.name = 'Slipway';
     payload.check_run.check_suite.head_branch = 'main';
     expect(await h.deliver('check_run', payload)).toMatchObject({ returnvalue: 'builds-queued' });
-    expect(await h.queues.builds.getJob(`${h.tenant}.web.${sha}`)).toBeDefined();
+    expect(await h.queues.builds.getJob(`${h.tenant}.web.production.${sha}`)).toBeDefined();
     // The binding request on the commit is answered, so the commit no longer shows it as wanted.
     const answered = h.checkRuns(repo).find((run) => run.name === 'Slipway');
     expect(answered).toMatchObject({

@@ -112,7 +112,7 @@ describe('CircleCI hand-off', () => {
       const archived = await h.repos.buildLogs.get(
         buildLogArchiveKey({
           tenant: t.tenant,
-          id: buildIdFor({ tenant: t.tenant, service: 'web', sha: t.sha }),
+          id: buildIdFor({ tenant: t.tenant, service: 'web', environment: 'production', sha: t.sha }),
         }),
       );
       expect(archived?.value.status).toBe('failed');

@@ -29,7 +29,7 @@ describe("the tenant's policy at the builder", () => {
       { permissions: { allowedBuilders: ['circleci'] } },
       { by: 'test', now: Date.now() },
     );
-    const jobId = buildJobId({ tenant, service: 'web', sha: site.sha });
+    const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: site.sha });
     const { deploys: _deploys, ...deps } = h.deps(async () => site.tarGz, { feedback: gh.feedback });
     const builds = startBuildWorker({
       ...deps,
@@ -61,7 +61,7 @@ describe("the tenant's policy at the builder", () => {
     expect(run?.conclusion).toBe('failure');
     expect(run?.output.title).toBe("Not allowed by the tenant's policy");
     expect(run?.output.summary).toContain('builder native is not in permissions.allowedBuilders (circleci)');
-    const buildId = buildIdFor({ tenant, service: 'web', sha: site.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: site.sha });
     const build = await h.repos.builds.require(buildKey({ tenant, id: buildId }));
     expect(build.value).toMatchObject({ status: 'failed', startedAt: null });
     expect(build.value.error).toContain('permissions.allowedBuilders');
@@ -104,7 +104,12 @@ describe("the tenant's policy at the builder", () => {
       });
       for (const job of jobs)
         await h.queues.builds.add('build', job, {
-          jobId: buildJobId({ tenant: job.tenant, service: job.service, sha: job.commit }),
+          jobId: buildJobId({
+            tenant: job.tenant,
+            service: job.service,
+            environment: job.environment,
+            sha: job.commit,
+          }),
         });
       await done;
     } finally {

@@ -38,7 +38,7 @@ describe('runBuildJob (real engine, registry, Redis, state folder)', () => {
     expect(pushed?.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result).toMatchObject({
       built: true,
-      buildId: buildIdFor({ tenant, service: 'web', sha: site.sha }),
+      buildId: buildIdFor({ tenant, service: 'web', environment: 'production', sha: site.sha }),
     });
     expect(result.steps).toBeGreaterThanOrEqual(2);
     expect(result.release).toMatchObject({
@@ -110,8 +110,12 @@ describe('runBuildJob (real engine, registry, Redis, state folder)', () => {
     const first = await runBuildJob(h.job({ tenant, sha: site.sha }), h.deps(tarballOf(site)));
     const rerun = await runBuildJob(h.job({ tenant, sha: site.sha, attempt: 2 }), h.deps(tarballOf(site)));
     expect(rerun.buildId).not.toBe(first.buildId);
-    expect(rerun.buildId).toBe(buildIdFor({ tenant, service: 'web', sha: site.sha, attempt: 2 }));
-    expect(buildIdFor({ tenant, service: 'web', sha: site.sha, attempt: 1 })).toBe(first.buildId);
+    expect(rerun.buildId).toBe(
+      buildIdFor({ tenant, service: 'web', environment: 'production', sha: site.sha, attempt: 2 }),
+    );
+    expect(buildIdFor({ tenant, service: 'web', environment: 'production', sha: site.sha, attempt: 1 })).toBe(
+      first.buildId,
+    );
     expect(rerun.release).toEqual(first.release);
     expect(rerun.built).toBe(false);
     const build = await h.repos.builds.require(buildKey({ tenant, id: rerun.buildId }));
@@ -126,7 +130,7 @@ describe('runBuildJob (real engine, registry, Redis, state folder)', () => {
     const broken = await h.source({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 3\n' });
     const attempt = runBuildJob(h.job({ tenant, sha: broken.sha }), h.deps(tarballOf(broken)));
     await expect(attempt).rejects.toThrow(BuildFailedError);
-    const buildId = buildIdFor({ tenant, service: 'web', sha: broken.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: broken.sha });
     const log = await readBuildLog(h.redis, { tenant, buildId, prefix: h.prefix });
     expect(log.end?.status).toBe('failed');
     expect(log.lines.at(-1)?.line).toMatch(/Step 2\/\d+ : RUN exit 3.*returned a non-zero code: 3/);
@@ -158,7 +162,12 @@ describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
     ];
     for (const job of jobs)
       await h.queues.builds.add('build', job, {
-        jobId: buildJobId({ tenant: job.tenant, service: job.service, sha: job.commit }),
+        jobId: buildJobId({
+          tenant: job.tenant,
+          service: job.service,
+          environment: job.environment,
+          sha: job.commit,
+        }),
       });
     const { deploys: _deploys, ...deps } = h.deps(sourceFor);
     const builds = startBuildWorker({
@@ -195,7 +204,7 @@ describe('startBuildWorker (BullMQ, per-tenant limit)', () => {
   it("fails a job with a broken Dockerfile at once (no retries), with Docker's message", async () => {
     const tenant = h.tenant('final');
     const broken = await h.source({ Dockerfile: 'FROM slipway/busybox:local\nRUN exit 4\n' });
-    const jobId = buildJobId({ tenant, service: 'web', sha: broken.sha });
+    const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: broken.sha });
     await h.queues.builds.add('build', h.job({ tenant, sha: broken.sha }), { jobId });
     const { deploys: _deploys, ...deps } = h.deps(tarballOf(broken));
     const builds = startBuildWorker({ ...deps, queues: h.queues, concurrency: 1 });

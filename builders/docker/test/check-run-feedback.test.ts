@@ -33,7 +33,7 @@ describe('GitHub check runs from the builder (fake GitHub, real engine and regis
     const { fullName, installationId } = gh.addRepo(source, 'site');
     const tenant = h.tenant('ok');
     const job = h.job({ tenant, sha: source.sha, fullName, installationId });
-    const jobId = buildJobId({ tenant, service: 'web', sha: source.sha });
+    const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: source.sha });
     // What the intake does: one queued check run per service, external_id = the build job id.
     await gh.installations.octokit(installationId).rest.checks.create({
       owner: 'acme',
@@ -90,7 +90,7 @@ describe('GitHub check runs from the builder (fake GitHub, real engine and regis
     expect(writes.map((body) => body.conclusion ?? body.status)).toEqual(['in_progress', 'failure']);
     expect(writes[0]).toMatchObject({
       name: 'Slipway build / web',
-      external_id: buildJobId({ tenant, service: 'web', sha: source.sha }),
+      external_id: buildJobId({ tenant, service: 'web', environment: 'production', sha: source.sha }),
     });
     const [run] = gh.checkRuns(fullName) as Array<{
       conclusion: string;

@@ -36,7 +36,7 @@ describe('a registry that stays down', () => {
     const { fullName, installationId } = gh.addRepo(source, 'down');
     const tenant = h.tenant('down');
     const port = await closedPort();
-    const jobId = buildJobId({ tenant, service: 'web', sha: source.sha });
+    const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: source.sha });
     const { deploys: _deploys, ...deps } = h.deps(tarballOf(source), {
       registry: new LocalRegistry({ address: `127.0.0.1:${port}` }),
       feedback: gh.feedback,
@@ -84,7 +84,7 @@ describe('a registry that stays down', () => {
     );
     expect(run?.output.text).toMatch(/attempt 1, 1 retries left/);
 
-    const buildId = buildIdFor({ tenant, service: 'web', sha: source.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: source.sha });
     const build = await h.repos.builds.require(buildKey({ tenant, id: buildId }));
     expect(build.value.status).toBe('failed');
     expect(build.value.error).toContain('is unreachable');

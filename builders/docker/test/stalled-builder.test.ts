@@ -97,8 +97,8 @@ describe('a builder process killed mid-build', () => {
     });
     const { fullName, installationId } = gh.addRepo(source, 'stalled');
     const tenant = h.tenant('stalled');
-    const jobId = buildJobId({ tenant, service: 'web', sha: source.sha });
-    const buildId = buildIdFor({ tenant, service: 'web', sha: source.sha });
+    const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: source.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: source.sha });
     const env = builderEnv();
     child = await startChild(env);
 

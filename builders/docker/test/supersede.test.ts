@@ -27,7 +27,7 @@ async function runOnWorker(
   installationId: number,
   whileRunning?: () => Promise<void>,
 ) {
-  const jobId = buildJobId({ tenant, service: 'web', sha: source.sha });
+  const jobId = buildJobId({ tenant, service: 'web', environment: 'production', sha: source.sha });
   const { deploys: _deploys, ...deps } = h.deps(tarballOf(source), {
     feedback: gh.feedback,
     supersedeCheckMs: 200,
@@ -73,7 +73,7 @@ describe('a newer push supersedes older builds (worker, fake GitHub)', () => {
     expect(await job?.getState()).toBe('completed');
     expect(job?.attemptsMade).toBe(1); // ran once, never retried
     expect(job?.failedReason).toBeUndefined();
-    const buildId = buildIdFor({ tenant, service: 'web', sha: source.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: source.sha });
     const build = await h.repos.builds.require(buildKey({ tenant, id: buildId }));
     expect(build.value).toMatchObject({ status: 'cancelled', startedAt: null, error: null, releaseId: null });
     const log = await readBuildLog(h.redis, { tenant, buildId, prefix: h.prefix });
@@ -100,7 +100,7 @@ describe('a newer push supersedes older builds (worker, fake GitHub)', () => {
     const tenant = h.tenant('running');
     const line = { tenant, service: 'web', ref: 'refs/heads/main', prefix: h.prefix };
     await markLatestBuild(h.redis, line, source.sha, 1000);
-    const buildId = buildIdFor({ tenant, service: 'web', sha: source.sha });
+    const buildId = buildIdFor({ tenant, service: 'web', environment: 'production', sha: source.sha });
     let pushedAt = 0;
 
     const { outcome } = await runOnWorker(source, tenant, fullName, installationId, async () => {

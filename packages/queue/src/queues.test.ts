@@ -72,25 +72,36 @@ describe('createQueues + enqueueWebhookEvent (real Redis)', () => {
 });
 
 describe('buildJobId', () => {
+  const web = { tenant: 'acme', service: 'web', environment: 'production', sha };
+
   it('is deterministic, BullMQ-safe and parses back', () => {
-    const id = buildJobId({ tenant: 'acme', service: 'web', sha });
-    expect(id).toBe(`acme.web.${sha}`);
+    const id = buildJobId(web);
+    expect(id).toBe(`acme.web.production.${sha}`);
     expect(id).not.toContain(':');
-    expect(buildJobId({ tenant: 'acme', service: 'web', sha })).toBe(id);
-    expect(parseBuildJobId(id)).toEqual({ tenant: 'acme', service: 'web', sha, attempt: 1 });
+    expect(buildJobId(web)).toBe(id);
+    expect(parseBuildJobId(id)).toEqual({ ...web, attempt: 1 });
     expect(parseBuildJobId('delivery-123')).toBeUndefined();
-    const rerun = buildJobId({ tenant: 'acme', service: 'web', sha, attempt: 3 });
+    const rerun = buildJobId({ ...web, attempt: 3 });
     expect(rerun).toBe(`${id}.a3`);
-    expect(parseBuildJobId(rerun)).toEqual({ tenant: 'acme', service: 'web', sha, attempt: 3 });
+    expect(parseBuildJobId(rerun)).toEqual({ ...web, attempt: 3 });
     expect(parseBuildJobId(`${id}.a0`)).toBeUndefined();
     expect(parseBuildJobId(`${id}.x2`)).toBeUndefined();
-    expect(() => buildJobId({ tenant: 'acme', service: 'web', sha, attempt: 0 })).toThrow(/attempt 0/);
+    expect(parseBuildJobId(`acme.web.${sha}`)).toBeUndefined();
+    expect(() => buildJobId({ ...web, attempt: 0 })).toThrow(/attempt 0/);
+  });
+
+  it('gives the same commit a job per environment', () => {
+    const preview = buildJobId({ ...web, environment: 'pr-7' });
+    expect(preview).toBe(`acme.web.pr-7.${sha}`);
+    expect(preview).not.toBe(buildJobId(web));
+    expect(parseBuildJobId(preview)).toEqual({ ...web, environment: 'pr-7', attempt: 1 });
   });
 
   it('refuses parts that would make an ambiguous or unsafe id', () => {
-    expect(() => buildJobId({ tenant: 'Acme', service: 'web', sha })).toThrow(/tenant "Acme"/);
-    expect(() => buildJobId({ tenant: 'acme', service: 'a.b', sha })).toThrow(/service/);
-    expect(() => buildJobId({ tenant: 'acme', service: 'web', sha: 'abc' })).toThrow(/40-character/);
+    expect(() => buildJobId({ ...web, tenant: 'Acme' })).toThrow(/tenant "Acme"/);
+    expect(() => buildJobId({ ...web, service: 'a.b' })).toThrow(/service/);
+    expect(() => buildJobId({ ...web, environment: 'prod.eu' })).toThrow(/environment/);
+    expect(() => buildJobId({ ...web, sha: 'abc' })).toThrow(/40-character/);
   });
 
   it('is accepted by BullMQ as a custom job id, and a repeat adds nothing', async () => {
@@ -98,7 +109,7 @@ describe('buildJobId', () => {
     const redis = new Redis(redisUrl);
     const queues = createQueues({ connection: redis, prefix });
     try {
-      const id = buildJobId({ tenant: 'acme', service: 'web', sha });
+      const id = buildJobId(web);
       const data = {
         tenant: 'acme',
         service: 'web',

@@ -69,7 +69,7 @@ export async function intakeRerequest(step: IntakeStep, job: WebhookEventJob): P
   const attempt = (previous.key.attempt ?? 1) + 1;
   const place = await placeOf(step, previous.jobId, branch, config);
   if (!place) {
-    const jobId = buildJobId({ tenant, service, sha, attempt });
+    const jobId = buildJobId({ tenant, service, environment: previous.key.environment, sha, attempt });
     await ensureCheckRuns(
       octokit,
       at,

@@ -65,6 +65,7 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
     const jobId = buildJobId({
       tenant,
       service,
+      environment,
       sha,
       ...(options.attempt ? { attempt: options.attempt } : {}),
     });

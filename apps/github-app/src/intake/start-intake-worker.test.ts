@@ -139,8 +139,8 @@ describe('intake worker (real Redis, FsStateStore, fake GitHub with real git)', 
     const sha = repo.git.sha;
     expect(await push(repo, sha)).toMatchObject({ state: 'completed', returnvalue: 'builds-queued' });
 
-    const web = await queues.builds.getJob(`${tenant}.web.${sha}`);
-    const worker = await queues.builds.getJob(`${tenant}.worker.${sha}`);
+    const web = await queues.builds.getJob(`${tenant}.web.production.${sha}`);
+    const worker = await queues.builds.getJob(`${tenant}.worker.production.${sha}`);
     expect(web?.data).toMatchObject({
       tenant,
       service: 'web',
@@ -185,7 +185,7 @@ describe('intake worker (real Redis, FsStateStore, fake GitHub with real git)', 
     const sha = repo.git.sha;
     const nativeBefore = await queues.builds.count();
     expect(await push(repo, sha)).toMatchObject({ state: 'completed', returnvalue: 'builds-queued' });
-    const job = await queues.circleciBuilds.getJob(`${tenant}.api.${sha}`);
+    const job = await queues.circleciBuilds.getJob(`${tenant}.api.production.${sha}`);
     expect(job?.data).toMatchObject({
       tenant,
       service: 'api',
@@ -196,7 +196,7 @@ describe('intake worker (real Redis, FsStateStore, fake GitHub with real git)', 
     });
     expect(await queues.builds.count()).toBe(nativeBefore);
     expect(checkRunsOn('acme/circle')).toMatchObject([
-      { name: 'Slipway build / api', status: 'queued', external_id: `${tenant}.api.${sha}` },
+      { name: 'Slipway build / api', status: 'queued', external_id: `${tenant}.api.production.${sha}` },
     ]);
   });
 

@@ -23,7 +23,13 @@ export interface CircleciRun {
 }
 
 export function circleciRunOf(job: BuildJob): CircleciRun {
-  const key = { tenant: job.tenant, service: job.service, sha: job.commit, attempt: job.attempt ?? 1 };
+  const key = {
+    tenant: job.tenant,
+    service: job.service,
+    environment: job.environment,
+    sha: job.commit,
+    attempt: job.attempt ?? 1,
+  };
   const buildId = buildIdFor(key);
   return {
     job,

@@ -181,7 +181,7 @@ export async function openHarness(label: string): Promise<Harness> {
         webhookSecret,
         webhookUrl: `${webhooks.url}/circleci/webhooks/${tenant}`,
         job,
-        jobId: buildJobId({ tenant, service: 'web', sha: git.sha }),
+        jobId: buildJobId({ tenant, service: 'web', environment: 'production', sha: git.sha }),
       };
     },
     worker(extra = {}) {

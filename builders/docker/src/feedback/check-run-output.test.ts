@@ -20,7 +20,7 @@ const target: BuildFeedbackTarget = {
     commit: sha,
     ref: 'refs/heads/main',
   } as BuildJob,
-  jobId: `acme.web.${sha}`,
+  jobId: `acme.web.production.${sha}`,
   buildId: 'b-aaaaaaa-0',
 };
 

@@ -1,28 +1,25 @@
 import { createHash } from 'node:crypto';
+import type { BuildKey } from '@slipway/queue';
 
-/** What identifies one build: one service of one tenant at one commit (and, for a re-run, its attempt). */
-export interface BuildIdentity {
-  tenant: string;
-  service: string;
-  sha: string;
-  /** 1 (the default) for the first run of the commit; a re-run asked for on GitHub counts up. */
-  attempt?: number;
-}
+/**
+ * What identifies one build: one service of one tenant at one commit for one environment (and,
+ * for a re-run, its attempt) — the build job's key (`@slipway/queue`'s `BuildKey`).
+ */
+export type BuildIdentity = BuildKey;
 
-// Record ids are at most 64 lowercase characters; tenant + service + sha can be 167, so they are hashed.
+// Record ids are at most 64 lowercase characters; tenant + service + environment + sha are longer, so they are hashed.
 function digest(kind: string, key: BuildIdentity, extra = ''): string {
   return createHash('sha256')
-    .update(`${kind}\n${key.tenant}\n${key.service}\n${key.sha}${extra}`)
+    .update(`${kind}\n${key.tenant}\n${key.service}\n${key.environment}\n${key.sha}${extra}`)
     .digest('hex');
 }
 
 /**
  * The build id of a job, deterministic so a retry writes to the same log stream and labels the
  * image the same way: `b-<sha7>-<hash>`, readable enough to match a commit by eye. A re-run
- * (attempt ≥ 2) gets an id of its own, hence a fresh log stream and Build record; attempt 1 keeps
- * the id it always had.
+ * (attempt ≥ 2) gets an id of its own, hence a fresh log stream and Build record.
  *
- * @example buildIdFor({ tenant: 'acme', service: 'web', sha }) // 'b-3f2c1aa-9d0e…'
+ * @example buildIdFor({ tenant: 'acme', service: 'web', environment: 'production', sha }) // 'b-3f2c1aa-9d0e…'
  */
 export function buildIdFor(key: BuildIdentity): string {
   const attempt = key.attempt ?? 1;
@@ -31,8 +28,8 @@ export function buildIdFor(key: BuildIdentity): string {
 
 /**
  * The release id of a build, deterministic so a retried job finds the Release it (or a crashed
- * attempt) already recorded instead of making a second one. One per tenant, service and commit:
- * a re-run of the same commit finds the same Release.
+ * attempt) already recorded instead of making a second one. One per tenant, service, environment
+ * and commit: a re-run of the same commit finds the same Release.
  */
 export function releaseIdFor(key: BuildIdentity): string {
   return `r-${key.sha.slice(0, 7)}-${digest('release', key).slice(0, 32)}`;

@@ -29,7 +29,13 @@ export function openBuildRun(
   deps: Pick<BuildJobDeps, 'redis' | 'prefix'>,
   now: Date,
 ): BuildRun {
-  const key = { tenant: job.tenant, service: job.service, sha: job.commit, attempt: job.attempt ?? 1 };
+  const key = {
+    tenant: job.tenant,
+    service: job.service,
+    environment: job.environment,
+    sha: job.commit,
+    attempt: job.attempt ?? 1,
+  };
   const buildId = buildIdFor(key);
   const jobId = buildJobId(key);
   const prefix = deps.prefix === undefined ? {} : { prefix: deps.prefix };
