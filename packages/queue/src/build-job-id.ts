@@ -52,6 +52,18 @@ export function buildJobId(key: BuildKey): string {
   return attempt === 1 ? base : `${base}.a${attempt}`;
 }
 
+/** The key of a build job's payload: its tenant, service, environment, commit and attempt. */
+export function buildKeyOf(job: {
+  tenant: string;
+  service: string;
+  environment: string;
+  commit: string;
+  attempt?: number | undefined;
+}): BuildKey {
+  const { tenant, service, environment, commit: sha } = job;
+  return { tenant, service, environment, sha, attempt: job.attempt ?? 1 };
+}
+
 /** The inverse of {@link buildJobId}; undefined for anything it did not make. */
 export function parseBuildJobId(id: string): BuildKey | undefined {
   const parts = id.split('.');

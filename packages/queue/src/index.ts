@@ -1,4 +1,4 @@
-export { type BuildKey, buildJobId, parseBuildJobId } from './build-job-id.js';
+export { type BuildKey, buildJobId, buildKeyOf, parseBuildJobId } from './build-job-id.js';
 export {
   appendBuildLog,
   BUILD_LOG_MAX_LINES,

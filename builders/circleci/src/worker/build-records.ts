@@ -7,7 +7,7 @@ import {
   releaseIdFor,
 } from '@slipway/builder-docker';
 import type { Release } from '@slipway/core';
-import { type BuildJob, buildJobId } from '@slipway/queue';
+import { type BuildJob, buildJobId, buildKeyOf } from '@slipway/queue';
 import { buildKey, KEEP_DOCUMENT, type Repositories } from '@slipway/state';
 import type { Redis } from 'ioredis';
 
@@ -23,13 +23,7 @@ export interface CircleciRun {
 }
 
 export function circleciRunOf(job: BuildJob): CircleciRun {
-  const key = {
-    tenant: job.tenant,
-    service: job.service,
-    environment: job.environment,
-    sha: job.commit,
-    attempt: job.attempt ?? 1,
-  };
+  const key = buildKeyOf(job);
   const buildId = buildIdFor(key);
   return {
     job,

@@ -1,4 +1,4 @@
-import { type BuildJob, type BuildLine, buildJobId } from '@slipway/queue';
+import { type BuildJob, type BuildLine, buildJobId, buildKeyOf } from '@slipway/queue';
 import type { BuildFeedbackTarget } from '../feedback/build-feedback.js';
 import { buildIdFor, releaseIdFor } from './build-ids.js';
 import type { BuildJobDeps } from './build-job-deps.js';
@@ -29,13 +29,7 @@ export function openBuildRun(
   deps: Pick<BuildJobDeps, 'redis' | 'prefix'>,
   now: Date,
 ): BuildRun {
-  const key = {
-    tenant: job.tenant,
-    service: job.service,
-    environment: job.environment,
-    sha: job.commit,
-    attempt: job.attempt ?? 1,
-  };
+  const key = buildKeyOf(job);
   const buildId = buildIdFor(key);
   const jobId = buildJobId(key);
   const prefix = deps.prefix === undefined ? {} : { prefix: deps.prefix };
