@@ -11,6 +11,8 @@ const slipwayYaml = (previews: boolean) =>
     '  web:',
     '    build: {}',
     '    port: 8080',
+    '    replicas: 3',
+    '    domains: [www.site.test]',
     'branches:',
     '  main: production',
     `previews: { enabled: ${previews} }`,
@@ -54,6 +56,8 @@ describe('pull request previews through startGitHubApp (fake GitHub with pull re
       environment: `pr-${number}`,
       ref: `refs/pull/${number}/head`,
       commit: head,
+      // A preview runs previews.replicas and never answers on production's custom domains.
+      serviceDefaults: { replicas: 1, domains: [] },
     });
     expect(h.checkRuns(repo)).toEqual([
       expect.objectContaining({ name: 'Slipway build / web', head_sha: head, status: 'queued' }),

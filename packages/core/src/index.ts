@@ -87,6 +87,7 @@ export {
 export { planPlacement } from './scheduling/plan-placement.js';
 export { specHash } from './scheduling/spec-hash.js';
 export { slipwayJsonSchema, slipwayJsonSchemaText } from './schema/slipway-json-schema.js';
+export { domainEnvironment, serviceSettingsIn } from './slipway-yaml/environment-settings.js';
 export { formatSlipwayYaml } from './slipway-yaml/format-slipway-yaml.js';
 export {
   MAX_SLIPWAY_YAML_LENGTH,

@@ -1,4 +1,4 @@
-import type { SlipwayConfig } from '@slipway/core';
+import { type SlipwayConfig, serviceSettingsIn } from '@slipway/core';
 import { type BuildJob, buildJobId, buildJobSchema, markLatestBuild } from '@slipway/queue';
 import type { Logger } from 'pino';
 import type { ProbotOctokit } from 'probot';
@@ -11,6 +11,7 @@ import {
 } from './check-run-text.js';
 import { ensureCheckRuns, type WantedCheckRun } from './ensure-check-runs.js';
 import type { IntakeStep } from './intake-deps.js';
+import { isPreviewEnvironment } from './preview-environment.js';
 import type { CommitRef } from './read-slipway-yaml.js';
 
 export interface QueueBuildsOptions {
@@ -108,8 +109,10 @@ export async function queueBuilds(step: IntakeStep, options: QueueBuildsOptions)
           args,
           builder: config.source.builder,
         },
-        replicas: config.replicas,
-        domains: config.domains,
+        ...serviceSettingsIn(options.config, config, {
+          environment,
+          preview: isPreviewEnvironment(environment),
+        }),
         visibility: config.visibility,
       },
       ...(options.attempt && options.attempt > 1 ? { attempt: options.attempt } : {}),
