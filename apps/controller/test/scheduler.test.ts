@@ -466,6 +466,7 @@ describe('rollouts', () => {
       startedAt: rollout!.createdAt,
       completedAt: rollout!.finishedAt,
       sequence: expect.any(Number),
+      url: `http://shop.${tenant}.localhost:8080`,
     });
     // Every written state is one job named after its sequence; earlier ones were in progress.
     for (const job of shop) {
