@@ -11,6 +11,19 @@ import { DEFAULT_KEY_PREFIX, QUEUE_NAMES } from './queue-names.js';
 
 const DAY_S = 24 * 60 * 60;
 
+/**
+ * Every queue's job options: `attempts` with exponential backoff from `delayMs`, completed jobs
+ * kept 3 days (as long as GitHub deliveries are remembered), failed ones 14 for someone to look at.
+ */
+function retried(attempts: number, delayMs: number) {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: delayMs },
+    removeOnComplete: { age: 3 * DAY_S },
+    removeOnFail: { age: 14 * DAY_S },
+  };
+}
+
 export interface CreateQueuesOptions {
   /** One connection for every producer. The caller owns it: {@link Queues.close} leaves it open. */
   connection: Redis;
@@ -59,51 +72,26 @@ export function createQueues(options: CreateQueuesOptions): Queues {
   const common = { connection: options.connection, prefix };
   const webhookEvents = new Queue<WebhookEventJob>(QUEUE_NAMES.webhookEvents, {
     ...common,
-    defaultJobOptions: {
-      // The intake worker calls GitHub; a transient failure there must not lose the delivery.
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    // The intake worker calls GitHub; a transient failure there must not lose the delivery.
+    defaultJobOptions: retried(8, 1000),
   });
   const builds = new Queue<BuildJob>(QUEUE_NAMES.builds, {
     ...common,
-    defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    defaultJobOptions: retried(3, 5000),
   });
   // Same payload and retry policy as native builds: the CircleCI builder retries an unreachable API.
   const circleciBuilds = new Queue<BuildJob>(QUEUE_NAMES.circleciBuilds, {
     ...common,
-    defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    defaultJobOptions: retried(3, 5000),
   });
   const deploys = new Queue<DeployJob>(QUEUE_NAMES.deploys, {
     ...common,
-    defaultJobOptions: {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    defaultJobOptions: retried(5, 2000),
   });
   const deployFeedback = createDeployFeedbackQueue(common);
   const previewTeardowns = new Queue<PreviewTeardownJob>(QUEUE_NAMES.previewTeardowns, {
     ...common,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    defaultJobOptions: retried(8, 2000),
   });
   const all = [webhookEvents, builds, circleciBuilds, deploys, deployFeedback, previewTeardowns];
   const { onError } = options;
@@ -147,11 +135,6 @@ export function createDeployFeedbackQueue(options: {
   return new Queue<DeployFeedbackJob>(QUEUE_NAMES.deployFeedback, {
     connection: options.connection,
     prefix: options.prefix ?? DEFAULT_KEY_PREFIX,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3 * DAY_S },
-      removeOnFail: { age: 14 * DAY_S },
-    },
+    defaultJobOptions: retried(8, 1000),
   });
 }

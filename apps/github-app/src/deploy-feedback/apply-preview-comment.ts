@@ -49,13 +49,7 @@ export async function applyPreviewComment(
   const unlock = await waitForLock(context, previewCommentLockKey(context.prefix, job, pullNumber));
   try {
     const [owner = '', repo = ''] = job.repository.fullName.split('/');
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: pullNumber,
-      per_page: 100,
-    });
-    const ours = comments.find((comment) => comment.user?.type === 'Bot' && isPreviewComment(comment.body));
+    const ours = await findPreviewComment(octokit, { owner, repo }, pullNumber);
     const body = previewCommentBody(ours?.body, line, pullNumber);
     if (!ours) {
       await octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
@@ -67,6 +61,20 @@ export async function applyPreviewComment(
   } finally {
     await unlock();
   }
+}
+
+/** The app's own preview comment on pull request #`pullNumber` (found by its marker), if it wrote one. */
+export async function findPreviewComment(
+  octokit: ProbotOctokit,
+  where: { owner: string; repo: string },
+  pullNumber: number,
+) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...where,
+    issue_number: pullNumber,
+    per_page: 100,
+  });
+  return comments.find((comment) => comment.user?.type === 'Bot' && isPreviewComment(comment.body));
 }
 
 async function waitForLock(context: PreviewCommentContext, key: string): Promise<() => Promise<void>> {

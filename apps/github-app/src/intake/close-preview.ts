@@ -1,6 +1,7 @@
 import { markPreviewClosed, type PreviewTeardownJob, type WebhookEventJob } from '@slipway/queue';
 import type { ProbotOctokit } from 'probot';
-import { closedPreviewCommentBody, isPreviewComment } from '../deploy-feedback/preview-comment.js';
+import { findPreviewComment } from '../deploy-feedback/apply-preview-comment.js';
+import { closedPreviewCommentBody } from '../deploy-feedback/preview-comment.js';
 import { statusOf } from './github-failure.js';
 import type { IntakeStep } from './intake-deps.js';
 import { commitRef } from './load-commit-config.js';
@@ -99,13 +100,7 @@ async function deactivateDeployments(
 /** The pull request's preview comment, if Slipway wrote one, says the preview is gone. */
 async function closePreviewComment(octokit: ProbotOctokit, fullName: string, number: number): Promise<void> {
   const { owner, repo } = commitRef(fullName, '');
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: number,
-    per_page: 100,
-  });
-  const ours = comments.find((comment) => comment.user?.type === 'Bot' && isPreviewComment(comment.body));
+  const ours = await findPreviewComment(octokit, { owner, repo }, number);
   const body = closedPreviewCommentBody(number);
   if (ours && ours.body !== body)
     await octokit.rest.issues.updateComment({ owner, repo, comment_id: ours.id, body });
